@@ -1,0 +1,89 @@
+/**
+ * The backup space contract (FirstAidKit's API, made safe). Paths given to a space are
+ * target paths (as the installation sees them), resolved through the space's TargetRoot,
+ * so a manifest still means something after a reboot with different mount points.
+ */
+import type { DiskIdentity } from '../devices/types.js';
+
+export type ObjectType = 'file' | 'directory' | 'symlink' | 'value' | 'range';
+
+export interface ManifestObject {
+  /** Unique name inside the space (default: the origin path). Never contains "..", never absolute on disk. */
+  name: string;
+  type: ObjectType;
+  /** Target path it came from (file/directory/symlink), or null for values and ranges. */
+  origin: string | null;
+  size: number;
+  sha256: string | null;
+  mode: number | null;
+  uid: number | null;
+  gid: number | null;
+  /** ISO time. */
+  mtime: string | null;
+  symlinkTarget: string | null;
+  /** getfattr base64 form, e.g. {"security.selinux": "0s..."}. */
+  xattrs: Record<string, string>;
+  /** For ranges: the device read, where, how much, and the disk's identity at the time. */
+  range: { device: string; offset: number; length: number; identity: DiskIdentity } | null;
+  /** For directories: the objects inside, relative paths with their own metadata. */
+  entries?: ManifestObject[];
+}
+
+export type SpaceState = 'complete' | 'incomplete' | 'verified' | 'corrupt';
+
+export interface SpaceSummary {
+  /** "<pluginId>/<UTC timestamp>-<short id>" */
+  id: string;
+  pluginId: string;
+  dir: string;
+  created: string;
+  description: string;
+  objectCount: number;
+  size: number;
+  state: SpaceState;
+  /** Set once the fix that made it completed: the state it left behind is recorded. */
+  fixRecorded: boolean;
+  /** Set once reverted. */
+  reverted: boolean;
+}
+
+export interface BackupOptions {
+  persistent: boolean;
+  /** What the fix will do, for the revert listing. */
+  description?: string;
+}
+
+export interface RestoreOptions {
+  /** Restore even though the files changed since the fix (revert safety). */
+  force?: boolean;
+}
+
+export interface BackupSpace {
+  readonly id: string;
+  readonly pluginId: string;
+  readonly dir: string;
+  readonly persistent: boolean;
+  backupPath(path: string, name?: string): Promise<ManifestObject>;
+  backupValue(value: unknown, name: string): Promise<ManifestObject>;
+  /** Raw bytes of a device (MBR boot code, post-MBR gap, a partition), with the disk's identity. */
+  backupRange(device: string, offset: number, length: number, name: string, identity: DiskIdentity): Promise<ManifestObject>;
+  restoreName(name: string, path?: string): Promise<void>;
+  restorePath(path: string, name?: string): Promise<void>;
+  restoreValue<T = unknown>(name: string): Promise<T>;
+  /** Writes a range back; refuses when the disk's identity differs from the recorded one. */
+  restoreRange(name: string, device?: string): Promise<void>;
+  exists(nameOrPath: string): Promise<boolean>;
+  list(): Promise<ManifestObject[]>;
+  delete(name: string): Promise<void>;
+  cleanup(): Promise<void>;
+  /** Re-hashes every object against the manifest; lists the problems, naming objects. */
+  verify(): Promise<{ ok: boolean; problems: string[] }>;
+  /** Marks the space complete (manifest written last). Nothing is offered for revert before. */
+  commit(): Promise<void>;
+  /** After a fix: records the hash of what the fix left at each origin. */
+  recordFixResult(): Promise<void>;
+  /** Origins that changed since recordFixResult (a revert refuses these unless forced). */
+  changedSinceFix(): Promise<string[]>;
+  /** Verify, check changedSinceFix (unless forced), restore every object exactly. */
+  revertAll(opts?: RestoreOptions): Promise<void>;
+}

@@ -1,0 +1,10 @@
+import { FirstaidError } from '../../core/errors.js';
+import type { CliCommand } from '../context.js';
+
+// Placeholder until the owning issue lands; replaced by the real command.
+export const diagnoseCommand: CliCommand = {
+  name: 'diagnose',
+  async run() {
+    throw new FirstaidError('unfinished', 'The "diagnose" command is not built yet.', 'Use another command.');
+  },
+};

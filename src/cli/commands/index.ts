@@ -1,0 +1,9 @@
+import type { CliCommand } from '../context.js';
+import { systemsCommand } from './systems.js';
+import { backupsCommand } from './backups.js';
+import { diagnoseCommand } from './diagnose.js';
+import { fixCommand } from './fix.js';
+import { revertCommand } from './revert.js';
+import { logCommand } from './log.js';
+
+export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand];

@@ -1,0 +1,33 @@
+/** `firstaid --help`. Kept to 80 columns and ASCII. */
+export const HELP = `firstaid - guided, reversible repair of a broken Linux installation
+
+Usage:
+  firstaid [OPTIONS]                   start the repair screens (needs a terminal)
+  firstaid systems [--json]            list the Linux installations found
+  firstaid diagnose [--json]           run every rescue plugin's checks (read-only)
+  firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]
+                                       back up, repair, verify (plugins: grub, fstab)
+  firstaid revert BACKUP_ID [--force]  undo a fix from its backup
+  firstaid backups list|show|verify|delete [BACKUP_ID] [--json]
+                                       the backups of earlier fixes
+  firstaid log                         print this session's log file path
+
+Options (accepted before or after the command):
+  --image FILE         work on a disk image (attached read-only until a fix)
+  --root DIR           work on an installation already mounted at DIR
+  --backup-store DIR   keep backups in DIR (default: the target's own
+                       /var/lib/firstaid/backups, so they survive a reboot)
+  --json               machine-readable output
+  --dry-run            show what a fix would do; change nothing
+  --yes, -y            do not ask for confirmation
+  --force              revert even though files changed since the fix
+  --help, -h           this text
+  --version, -V        the version
+
+Exit codes:
+  0  fine: nothing wrong, or the operation succeeded
+  1  a problem was found, or the operation failed (the message says why)
+  2  usage: wrong command or options, or no terminal for the screens
+
+Environment: NO_COLOR=1 turns colours off.
+`;

@@ -1,0 +1,116 @@
+/**
+ * The rescue plugin contract. A plugin diagnoses (read-only), plans (pure), applies through
+ * the runner and the target-root file API, and verifies. The flow engine (flow.ts), not the
+ * plugin, orders the steps, backs up everything a plan declares it touches, restores on
+ * failure, and refuses to run a plan whose backup did not complete.
+ */
+import type { Installation } from '../devices/types.js';
+import type { TargetRoot } from '../core/target-root.js';
+import type { Runner, RunOptions, RunResult } from '../core/runner.js';
+import type { SessionLog } from '../core/log.js';
+
+export type FindingState = 'checked' | 'detected' | 'fixed' | 'error' | 'skipped';
+export type Severity = 'info' | 'warning' | 'error' | 'blocker';
+
+export interface Finding {
+  /** Stable within the plugin, e.g. "grub.mbr-boot-code". */
+  id: string;
+  pluginId: string;
+  title: string;
+  state: FindingState;
+  severity: Severity;
+  /** Facts that led to it, one a line. */
+  evidence: string[];
+  /** Whether a plan can fix it (a blocker explains itself instead). */
+  fixable: boolean;
+  /** Plugin data the planner needs (JSON). */
+  data?: Record<string, unknown>;
+}
+
+/** Something the plan will change; the flow engine backs each one up before apply. */
+export type Touch =
+  | { kind: 'path'; path: string }
+  | { kind: 'range'; device: string; offset: number; length: number; name: string; why: string };
+
+export type PlanAction =
+  | { kind: 'edit-file'; path: string; before: string | null; after: string; diff: string }
+  | { kind: 'run'; argv: string[]; inChroot: boolean; why: string }
+  | { kind: 'write-range'; device: string; offset: number; length: number; why: string }
+  | { kind: 'note'; text: string };
+
+/** A choice a plan offers the person (e.g. nofail vs comment out). */
+export interface PlanChoice {
+  id: string;
+  question: string;
+  options: { value: string; label: string }[];
+  default: string;
+}
+
+export interface Plan {
+  pluginId: string;
+  /** Finding ids this plan addresses. */
+  findings: string[];
+  summary: string;
+  actions: PlanAction[];
+  touches: Touch[];
+  /** Needs the chroot environment (grub-install, grub-mkconfig). */
+  needsChroot: boolean;
+  choices: PlanChoice[];
+  /** Why nothing can be done automatically, when that is so. */
+  blockers: string[];
+}
+
+export interface ChrootEnv {
+  /** Host path of the chroot's root. */
+  readonly root: string;
+  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
+}
+
+/** What the flow engine hands a plugin. */
+export interface PluginContext {
+  system: Installation;
+  target: TargetRoot;
+  runner: Runner;
+  log: SessionLog;
+  /** Answers to the plan's choices (choice id -> value). */
+  choices: Record<string, string>;
+  signal?: AbortSignal;
+  progress(step: string): void;
+  /** Mount the target read-write (only during apply) and return once done. */
+  remountReadWrite(): Promise<void>;
+  /** The chroot with /dev, /proc, /sys, /run bound; torn down by the engine. */
+  chroot(): Promise<ChrootEnv>;
+}
+
+export interface RescuePlugin {
+  /** Module id: the folder name; names its backup directories. Stable across versions. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Read-only. Returns every finding (checked ones too), never only the first. */
+  diagnose(ctx: PluginContext): Promise<Finding[]>;
+  /** Pure: findings + system facts -> plan. */
+  plan(findings: Finding[], system: Installation, choices: Record<string, string>): Plan;
+  /** Carries out the plan through ctx.runner / ctx.target; throws on failure. */
+  apply(plan: Plan, ctx: PluginContext): Promise<void>;
+  /** Diagnoses again plus the plugin's own checks; returns the findings after the fix. */
+  verify(plan: Plan, ctx: PluginContext): Promise<Finding[]>;
+}
+
+export type FlowStage = 'diagnose' | 'plan' | 'backup' | 'apply' | 'verify' | 'restore' | 'done';
+
+export interface FixResult {
+  pluginId: string;
+  ok: boolean;
+  /** True when the verify step found nothing left to fix. */
+  verified: boolean;
+  /** Backup space id "<pluginId>/<timestamp>-<id>" and its directory on disk. */
+  backupId: string | null;
+  backupDir: string | null;
+  findingsBefore: Finding[];
+  findingsAfter: Finding[];
+  /** Restored from the backup after a failed apply. */
+  restored: boolean;
+  error: { message: string; hint: string } | null;
+  plan: Plan;
+}
