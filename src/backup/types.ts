@@ -4,6 +4,7 @@
  * so a manifest still means something after a reboot with different mount points.
  */
 import type { DiskIdentity } from '../devices/types.js';
+import type { TargetRoot } from '../core/target-root.js';
 
 export type ObjectType = 'file' | 'directory' | 'symlink' | 'value' | 'range';
 
@@ -86,4 +87,18 @@ export interface BackupSpace {
   changedSinceFix(): Promise<string[]>;
   /** Verify, check changedSinceFix (unless forced), restore every object exactly. */
   revertAll(opts?: RestoreOptions): Promise<void>;
+}
+
+export interface BackupStore {
+  /** Host path of the store directory (mode 0700). */
+  readonly dir: string;
+  /** A new space "<pluginId>/<UTC timestamp>-<short id>"; paths resolve through `target`. */
+  getBackup(pluginId: string, target: TargetRoot, opts: BackupOptions): Promise<BackupSpace>;
+  /** An existing space, by id; paths resolve through `target` (the same installation, remounted). */
+  openSpace(id: string, target: TargetRoot): Promise<BackupSpace>;
+  /** Frees a space: a non-persistent one is removed, a persistent one stays. */
+  closeBackup(id: string): Promise<void>;
+  /** Every space, grouped by plugin id (alphabetical), newest first within a plugin. */
+  list(): Promise<SpaceSummary[]>;
+  deleteSpace(id: string): Promise<void>;
 }

@@ -112,3 +112,46 @@ export type TargetSpec =
   | { kind: 'scan' }
   | { kind: 'image'; file: string }
   | { kind: 'root'; dir: string };
+
+/**
+ * The EFI system partition's files, reachable with or without a kernel vfat driver:
+ * 'kernel' mounts it (a rescue kernel), 'mtools' reads and writes the partition directly
+ * (this test machine's kernel has no vfat). Paths are ESP-relative, "/EFI/BOOT/BOOTX64.EFI".
+ */
+export interface EspAccess {
+  readonly method: 'kernel' | 'mtools';
+  readonly device: string;
+  /** Every file below dir (recursive), ESP-relative paths. */
+  listFiles(dir?: string): Promise<string[]>;
+  exists(path: string): Promise<boolean>;
+  readFile(path: string): Promise<Buffer>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  remove(path: string): Promise<void>;
+  mkdirp(path: string): Promise<void>;
+  /** Copies a host directory tree into espDir (creating it), overwriting files. */
+  copyTreeIn(hostDir: string, espDir: string): Promise<void>;
+}
+
+/** An installation mounted for work: read-only until remountReadWrite(). */
+export interface MountedSystem {
+  installation: Installation;
+  /** The root (and a separate /boot) mounted; the ESP is reached through esp(). */
+  target: import('../core/target-root.js').TargetRoot;
+  readonly readWrite: boolean;
+  remountReadWrite(): Promise<void>;
+  /** The ESP, or null when the installation has none. */
+  esp(): Promise<EspAccess | null>;
+  /** A chroot with /dev (private, with the installation's disk), /dev/pts, /proc, /sys, /run. */
+  chroot(): Promise<import('../rescue-plugins/types.js').ChrootEnv>;
+  /** Unmounts everything this system mounted (also done by the session teardown). */
+  close(): Promise<void>;
+}
+
+/** The disks a run looks at, and the installations on them. */
+export interface TargetSession {
+  spec: TargetSpec;
+  devices: BlockDevice[];
+  installations: Installation[];
+  /** Mounts an installation (read-only). */
+  mount(installation: Installation): Promise<MountedSystem>;
+}
