@@ -15,6 +15,7 @@ Usage:
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)
   --root DIR           work on an installation already mounted at DIR
+  --system ID          which installation, when there are several
   --backup-store DIR   keep backups in DIR (default: the target's own
                        /var/lib/firstaid/backups, so they survive a reboot)
   --json               machine-readable output

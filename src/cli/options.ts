@@ -6,6 +6,8 @@ export interface GlobalOptions {
   image?: string;
   root?: string;
   backupStore?: string;
+  /** Which installation, when the disks hold several (an id from `firstaid systems`). */
+  system?: string;
   json: boolean;
   dryRun: boolean;
   yes: boolean;
@@ -34,6 +36,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
         image: { type: 'string' },
         root: { type: 'string' },
         'backup-store': { type: 'string' },
+        system: { type: 'string' },
         json: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
@@ -60,6 +63,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       ...(v.image !== undefined ? { image: v.image } : {}),
       ...(v.root !== undefined ? { root: v.root } : {}),
       ...(v['backup-store'] !== undefined ? { backupStore: v['backup-store'] } : {}),
+      ...(v.system !== undefined ? { system: v.system } : {}),
       ...(v.log !== undefined ? { logFile: v.log } : {}),
       json: v.json ?? false,
       dryRun: v['dry-run'] ?? false,

@@ -4,7 +4,7 @@
  * plugin, orders the steps, backs up everything a plan declares it touches, restores on
  * failure, and refuses to run a plan whose backup did not complete.
  */
-import type { Installation } from '../devices/types.js';
+import type { BlockDevice, EspAccess, Installation } from '../devices/types.js';
 import type { TargetRoot } from '../core/target-root.js';
 import type { Runner, RunOptions, RunResult } from '../core/runner.js';
 import type { SessionLog } from '../core/log.js';
@@ -69,6 +69,8 @@ export interface ChrootEnv {
 /** What the flow engine hands a plugin. */
 export interface PluginContext {
   system: Installation;
+  /** Every block device of the run (the target's disks): what fstab sources may resolve to. */
+  devices: BlockDevice[];
   target: TargetRoot;
   runner: Runner;
   log: SessionLog;
@@ -80,6 +82,8 @@ export interface PluginContext {
   remountReadWrite(): Promise<void>;
   /** The chroot with /dev, /proc, /sys, /run bound; torn down by the engine. */
   chroot(): Promise<ChrootEnv>;
+  /** The installation's ESP (kernel vfat or mtools), or null when it has none. */
+  esp(): Promise<EspAccess | null>;
 }
 
 export interface RescuePlugin {
