@@ -2,15 +2,16 @@
 export const HELP = `firstaid - guided, reversible repair of a broken Linux installation
 
 Usage:
-  firstaid [OPTIONS]                   start the repair screens (needs a terminal)
-  firstaid systems [--json]            list the Linux installations found
-  firstaid diagnose [--json]           run every rescue plugin's checks (read-only)
+  firstaid [OPTIONS]                 start the repair screens (needs a terminal)
+  firstaid systems [--json]          list the Linux installations found
+  firstaid diagnose [--json]         run every rescue plugin's checks (read-only)
   firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]
-                                       back up, repair, verify (plugins: grub, fstab)
-  firstaid revert BACKUP_ID [--force]  undo a fix from its backup
+                                     back up, repair, verify (grub, fstab)
+  firstaid revert BACKUP_ID [--force]
+                                     undo a fix from its backup
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]
-                                       the backups of earlier fixes
-  firstaid log                         print this session's log file path
+                                     the backups of earlier fixes
+  firstaid log                       where the session logs are written
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)
