@@ -4,7 +4,7 @@ export const HELP = `firstaid - guided, reversible repair of a broken Linux inst
 Usage:
   firstaid [OPTIONS]                 start the repair screens (needs a terminal)
   firstaid systems [--json]          list the Linux installations found
-  firstaid diagnose [--json]         run every rescue plugin's checks (read-only)
+  firstaid diagnose [--json]         every rescue plugin's checks (read-only)
   firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]
                                      back up, repair, verify (grub, fstab)
   firstaid revert BACKUP_ID [--force]
