@@ -1,0 +1,371 @@
+/**
+ * The flow engine: diagnose (read-only) -> plan (pure) -> back up everything the plan touches
+ * -> apply (read-write only now) -> verify -> restore at once on failure. The plugin never
+ * orders these steps itself; this file is where "a plan whose backup did not complete never
+ * runs" is enforced. No React here: the CLI and the screens both drive it.
+ */
+import type { Runner } from '../core/runner.js';
+import type { SessionLog } from '../core/log.js';
+import type { Teardown } from '../core/teardown.js';
+import { FirstaidError, asFirstaidError } from '../core/errors.js';
+import type { BlockDevice, MountedSystem } from '../devices/types.js';
+import type { BackupSpace, BackupStore, ManifestObject } from '../backup/types.js';
+import { openBackupStore, defaultStoreDir, checkStoreUsable } from '../backup/store.js';
+import type { Finding, FixResult, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
+import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
+import { buildDeviceMap, type DeviceMap } from './device-map.js';
+
+export interface FlowDeps {
+  runner: Runner;
+  log: SessionLog;
+  teardown: Teardown;
+  /** An open store; when absent the engine opens `storeDir` (or the target's default) itself,
+   *  after the target is read-write (the default store lives on the target's own disk). */
+  store?: BackupStore;
+  /** --backup-store DIR. */
+  storeDir?: string;
+  system: MountedSystem;
+  /** Every block device of the session (fstab sources resolve against these). */
+  devices: BlockDevice[];
+  signal?: AbortSignal;
+  onProgress?: (stage: FlowStage, message: string) => void;
+}
+
+export interface PluginDiagnosis {
+  pluginId: string;
+  findings: Finding[];
+  error?: { message: string; hint: string };
+}
+
+export interface RunFixOptions {
+  dryRun: boolean;
+  choices: Record<string, string>;
+  /** The findings the plan was made from (reported in the result). */
+  findingsBefore?: Finding[];
+}
+
+export interface RevertResult {
+  backupId: string;
+  backupDir: string;
+  /** Names of the objects restored. */
+  restored: string[];
+  /** Origins that had changed since the fix (restored anyway because of --force). */
+  forcedOver: string[];
+}
+
+/** The context a plugin step receives. `readOnly` contexts refuse remountReadWrite (diagnose). */
+export function buildPluginContext(
+  deps: FlowDeps,
+  choices: Record<string, string>,
+  stage: () => FlowStage,
+  opts: { readOnly: boolean },
+): PluginContext {
+  const { system } = deps;
+  return {
+    system: system.installation,
+    devices: deps.devices,
+    target: system.target,
+    runner: deps.runner,
+    log: deps.log,
+    choices,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    progress: (step: string) => {
+      deps.log.info(`${stage()}: ${step}`);
+      deps.onProgress?.(stage(), step);
+    },
+    remountReadWrite: async () => {
+      if (opts.readOnly) {
+        throw new FirstaidError('read-only-step', 'A plugin asked to write while diagnosing.', 'This is a bug in the plugin: diagnose must only read.');
+      }
+      await system.remountReadWrite();
+    },
+    chroot: () => system.chroot(),
+    esp: () => system.esp(),
+  };
+}
+
+/** Every plugin diagnoses (read-only); a plugin that throws yields an 'error' finding and the others still run. */
+export async function diagnoseAll(plugins: readonly RescuePlugin[], deps: FlowDeps): Promise<PluginDiagnosis[]> {
+  const out: PluginDiagnosis[] = [];
+  for (const plugin of plugins) {
+    if (deps.signal?.aborted) break;
+    deps.onProgress?.('diagnose', plugin.title);
+    const ctx = buildPluginContext(deps, {}, () => 'diagnose', { readOnly: true });
+    try {
+      const findings = (await plugin.diagnose(ctx)).map((f) => ({ ...f, pluginId: f.pluginId || plugin.id }));
+      deps.log.info(`diagnose ${plugin.id}: ${findings.filter(isProblem).length} problem(s) among ${findings.length} check(s)`);
+      out.push({ pluginId: plugin.id, findings });
+    } catch (err) {
+      const e = asFirstaidError(err);
+      deps.log.error(`diagnose ${plugin.id} failed: ${e.message}`);
+      out.push({ pluginId: plugin.id, findings: [diagnoseErrorFinding(plugin.id, plugin.title, e.message, e.hint)], error: { message: e.message, hint: e.hint } });
+    }
+  }
+  return out;
+}
+
+/** Diagnoses one plugin; throws (as FirstaidError) when its checks cannot run. */
+export async function diagnosePlugin(plugin: RescuePlugin, deps: FlowDeps): Promise<Finding[]> {
+  const [d] = await diagnoseAll([plugin], deps);
+  if (d?.error) throw new FirstaidError('diagnose-failed', `The ${plugin.title} checks could not run: ${d.error.message}`, d.error.hint);
+  return d?.findings ?? [];
+}
+
+/** The plan for these findings (the plugin's pure planner; fills in the choices' defaults). */
+export async function planFix(plugin: RescuePlugin, findings: Finding[], deps: FlowDeps, choices: Record<string, string>): Promise<Plan> {
+  deps.onProgress?.('plan', plugin.title);
+  try {
+    const plan = plugin.plan(findings, deps.system.installation, choices);
+    for (const c of plan.choices) {
+      const v = choices[c.id];
+      if (v !== undefined && !c.options.some((o) => o.value === v)) {
+        throw new FirstaidError('bad-choice', `"${v}" is not an answer to "${c.question}" (${c.id}).`, `Use --choice ${c.id}=${c.options.map((o) => o.value).join('|')}.`, 2);
+      }
+    }
+    return plan;
+  } catch (err) {
+    if (err instanceof FirstaidError) throw err;
+    const e = asFirstaidError(err);
+    throw new FirstaidError('plan-failed', `The ${plugin.title} plan could not be made: ${e.message}`, e.hint);
+  }
+}
+
+/** The choices with every unanswered one set to its default. */
+export function effectiveChoices(plan: Plan, choices: Record<string, string>): Record<string, string> {
+  const out = { ...choices };
+  for (const c of plan.choices) if (out[c.id] === undefined) out[c.id] = c.default;
+  return out;
+}
+
+/** Whether the plan would change anything. */
+export function planIsEmpty(plan: Plan): boolean {
+  return plan.actions.every((a) => a.kind === 'note') && plan.touches.length === 0;
+}
+
+/** Bytes the backup of these touches will need (paths measured inside the target). */
+async function neededBytes(touches: readonly Touch[], system: MountedSystem): Promise<number> {
+  let total = 0;
+  const { lstat, readdir } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const measure = async (host: string, depth: number): Promise<number> => {
+    let st;
+    try {
+      st = await lstat(host);
+    } catch {
+      return 0;
+    }
+    if (!st.isDirectory() || depth > 64) return st.size;
+    let sum = 4096;
+    for (const name of await readdir(host)) sum += await measure(join(host, name), depth + 1);
+    return sum;
+  };
+  for (const t of touches) {
+    if (t.kind === 'range') total += t.length;
+    else total += await measure(await system.target.resolve(t.path, { followFinal: false }), 0);
+  }
+  // Room for manifests and for the fix to write its new files beside them.
+  return total + 1024 * 1024;
+}
+
+async function openStore(deps: FlowDeps): Promise<BackupStore> {
+  if (deps.store) return deps.store;
+  const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
+  return openBackupStore(dir, { runner: deps.runner, log: deps.log });
+}
+
+function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): FixResult {
+  return {
+    pluginId: plugin.id,
+    ok: false,
+    verified: false,
+    backupId: null,
+    backupDir: null,
+    findingsBefore: [],
+    findingsAfter: [],
+    restored: false,
+    error: null,
+    plan,
+    ...partial,
+  };
+}
+
+/** Backs up every touch into the space, commits and verifies it. Throws when anything is missing. */
+async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, progress: (m: string) => void): Promise<void> {
+  const seen = new Set<string>();
+  for (const t of plan.touches) {
+    if (t.kind === 'path') {
+      if (seen.has(`path:${t.path}`)) continue;
+      seen.add(`path:${t.path}`);
+      progress(`backing up ${t.path}`);
+      await space.backupPath(t.path);
+    } else {
+      if (seen.has(`range:${t.name}`)) continue;
+      seen.add(`range:${t.name}`);
+      progress(`backing up ${t.length} bytes of ${t.device} at ${t.offset} (${t.why})`);
+      await space.backupRange(t.device, t.offset, t.length, t.name, system.installation.disk);
+    }
+  }
+  await space.commit();
+  const v = await space.verify();
+  if (!v.ok) {
+    throw new FirstaidError('backup-unverified', `The backup did not verify: ${v.problems.join('; ')}`, 'Nothing was changed. Check the backup store (free space, disk errors) and try again, or choose another with --backup-store DIR.');
+  }
+}
+
+/**
+ * Runs a plan: blockers -> read-write -> store -> backup (complete and verified, or nothing
+ * runs) -> apply -> verify -> record. On failure after the backup, restores at once.
+ */
+export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, opts: RunFixOptions): Promise<FixResult> {
+  const findingsBefore = opts.findingsBefore ?? [];
+  const choices = effectiveChoices(plan, opts.choices);
+  let stage: FlowStage = 'plan';
+  const progress = (m: string) => {
+    deps.log.info(`${plugin.id} ${stage}: ${m}`);
+    deps.onProgress?.(stage, m);
+  };
+
+  if (plan.blockers.length > 0) {
+    return result(plugin, plan, {
+      findingsBefore,
+      error: { message: `The plan cannot run: ${plan.blockers.join(' ')}`, hint: 'Nothing was changed. The findings explain what needs a person; fix that by hand, then run the fix again.' },
+    });
+  }
+  if (planIsEmpty(plan)) {
+    return result(plugin, plan, { ok: true, verified: true, findingsBefore, findingsAfter: findingsBefore });
+  }
+  if (opts.dryRun) {
+    // Nothing is mounted read-write and nothing is backed up: the plan is the answer.
+    return result(plugin, plan, { ok: true, findingsBefore });
+  }
+
+  stage = 'backup';
+  let space: BackupSpace | null = null;
+  let store: BackupStore | null = null;
+  try {
+    progress('mounting the target read-write');
+    await deps.system.remountReadWrite();
+    store = await openStore(deps);
+    await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
+    space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
+    await backUp(space, plan, deps.system, progress);
+    deps.log.info(`backup ${space.id} complete and verified in ${space.dir}`);
+  } catch (err) {
+    const e = asFirstaidError(err);
+    deps.log.error(`backup failed, the plan does not run: ${e.message}`);
+    return result(plugin, plan, {
+      findingsBefore,
+      backupId: space?.id ?? null,
+      backupDir: space?.dir ?? null,
+      error: { message: `The backup failed, so nothing was changed: ${e.message}`, hint: e.hint },
+    });
+  }
+
+  const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false });
+  const ids = { backupId: space.id, backupDir: space.dir };
+  let findingsAfter: Finding[] = [];
+  try {
+    stage = 'apply';
+    progress(plan.summary);
+    await plugin.apply(plan, ctx);
+    stage = 'verify';
+    progress('checking the result');
+    findingsAfter = await plugin.verify(plan, ctx);
+    const left = stillPresent(plan.findings, findingsAfter);
+    if (left.length > 0) {
+      throw new FirstaidError('not-fixed', `The fix ran but did not solve: ${left.map((f) => f.title).join('; ')}`, 'The backup was restored. The session log has the details.');
+    }
+  } catch (err) {
+    const e = asFirstaidError(err);
+    deps.log.error(`${plugin.id} ${stage} failed: ${e.message}; restoring the backup`);
+    stage = 'restore';
+    progress(`restoring ${space.id}`);
+    try {
+      await space.revertAll({ force: true, ...(await restoreDevices(space, deps)) });
+      await store.closeBackup(space.id).catch(() => undefined);
+      return result(plugin, plan, {
+        ...ids,
+        findingsBefore,
+        findingsAfter,
+        restored: true,
+        error: { message: e.message, hint: `Everything the fix touched was restored from ${space.id}; the backup is kept in ${space.dir}.` },
+      });
+    } catch (rerr) {
+      const r = asFirstaidError(rerr);
+      deps.log.error(`restore of ${space.id} failed: ${r.message}`);
+      return result(plugin, plan, {
+        ...ids,
+        findingsBefore,
+        findingsAfter,
+        error: { message: `${e.message} Restoring the backup failed too: ${r.message}`, hint: `Run "firstaid revert ${space.id}" once the cause is fixed; the backup is in ${space.dir}.` },
+      });
+    }
+  }
+
+  stage = 'done';
+  try {
+    await space.recordFixResult();
+  } catch (err) {
+    // The fix worked; a later revert will only lack the "changed since" safety net.
+    deps.log.warn(`could not record the fix result in ${space.id}: ${asFirstaidError(err).message}`);
+  }
+  await store.closeBackup(space.id).catch(() => undefined);
+  progress(`done; backup ${space.id}`);
+  return result(plugin, plan, {
+    ...ids,
+    ok: true,
+    verified: true,
+    findingsBefore,
+    findingsAfter: findingsAfter.map((f) => (plan.findings.includes(f.id) && f.state === 'checked' ? { ...f, state: 'fixed' as const } : f)),
+  });
+}
+
+/** RestoreOptions.devices for a space's ranges: recorded device -> today's node of the same disk. */
+async function restoreDevices(space: BackupSpace, deps: FlowDeps): Promise<{ devices?: DeviceMap }> {
+  let objects: ManifestObject[];
+  try {
+    objects = await space.list();
+  } catch {
+    return {};
+  }
+  const map = buildDeviceMap(objects, deps.devices);
+  return Object.keys(map).length > 0 ? { devices: map } : {};
+}
+
+/** Splits "<plugin>/<stamp>-<id>" or a path to the space directory into store dir and id. */
+export function parseBackupRef(ref: string): { id: string; storeDir: string | null } {
+  const clean = ref.replace(/\/+$/, '');
+  if (clean.startsWith('/') || clean.startsWith('.')) {
+    const parts = clean.split('/');
+    const id = parts.slice(-2).join('/');
+    const storeDir = parts.slice(0, -2).join('/') || '/';
+    return { id, storeDir };
+  }
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.:-]+$/.test(clean)) {
+    throw new FirstaidError('bad-backup-id', `"${ref}" is not a backup id.`, 'Give an id like grub/20261122T205400Z-ab12cd (firstaid backups list) or the path of a backup directory.', 2);
+  }
+  return { id: clean, storeDir: null };
+}
+
+/** Reverts a fix from its backup space: verify, refuse changed files unless forced, restore all. */
+export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force: boolean }): Promise<RevertResult> {
+  const { id, storeDir } = parseBackupRef(backupRef);
+  deps.onProgress?.('restore', `opening ${id}`);
+  await deps.system.remountReadWrite();
+  const store = deps.store ?? (await openBackupStore(storeDir ?? deps.storeDir ?? (await defaultStoreDir(deps.system.target)), { runner: deps.runner, log: deps.log }));
+  const space = await store.openSpace(id, deps.system.target);
+  const v = await space.verify();
+  if (!v.ok) {
+    throw new FirstaidError('backup-corrupt', `The backup ${id} is damaged or incomplete: ${v.problems.join('; ')}`, 'Nothing was restored. Another backup of the same plugin may be usable: firstaid backups list.');
+  }
+  const changed = await space.changedSinceFix();
+  if (changed.length > 0 && !opts.force) {
+    throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`);
+  }
+  const objects = await space.list();
+  deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);
+  await space.revertAll({ force: opts.force, ...(await restoreDevices(space, deps)) });
+  deps.log.info(`reverted ${id}`);
+  await store.closeBackup(id).catch(() => undefined);
+  return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), forcedOver: changed };
+}
