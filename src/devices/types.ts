@@ -152,6 +152,8 @@ export interface TargetSession {
   spec: TargetSpec;
   devices: BlockDevice[];
   installations: Installation[];
+  /** Candidates skipped or found not to be installations, one reason a line (optional, added by the devices layer). */
+  notes?: string[];
   /** Mounts an installation (read-only). */
   mount(installation: Installation): Promise<MountedSystem>;
 }

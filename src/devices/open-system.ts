@@ -1,0 +1,63 @@
+/** The CLI's way to a target: options -> session -> the one installation, mounted. */
+import { FirstaidError } from '../core/errors.js';
+import type { SessionLog } from '../core/log.js';
+import type { Runner } from '../core/runner.js';
+import type { Teardown } from '../core/teardown.js';
+import type { GlobalOptions } from '../cli/options.js';
+import { openTargetSession, sessionNotes } from './session.js';
+import type { Installation, MountedSystem, TargetSession, TargetSpec } from './types.js';
+
+export function targetSpecFromOptions(options: GlobalOptions): TargetSpec {
+  if (options.image !== undefined) return { kind: 'image', file: options.image };
+  if (options.root !== undefined) return { kind: 'root', dir: options.root };
+  return { kind: 'scan' };
+}
+
+/** "the image FILE", "the directory DIR", "any disk" */
+export function describeSpec(spec: TargetSpec): string {
+  switch (spec.kind) {
+    case 'image': return `the image ${spec.file}`;
+    case 'root': return `the directory ${spec.dir}`;
+    default: return 'any disk of this computer';
+  }
+}
+
+/** The error when a session holds no installation, with the reasons it found. */
+export function noInstallationError(session: TargetSession): FirstaidError {
+  const notes = sessionNotes(session);
+  const why = notes.length ? `; ${notes.join('; ')}` : '; no Linux filesystem (ext2/3/4, xfs, btrfs) found';
+  const hint = session.spec.kind === 'scan'
+    ? 'Check that the disk is connected, or point firstaid at it with --image FILE or --root DIR.'
+    : 'Check that this is the right disk or directory; "firstaid systems" lists what was found.';
+  return new FirstaidError('no-installation', `no Linux installation found on ${describeSpec(session.spec)}${why}`, hint, 1);
+}
+
+/** Pure choice of the installation: --system ID, or the only one. */
+export function pickInstallation(installations: Installation[], wanted: string | undefined, session: TargetSession): Installation {
+  if (installations.length === 0) throw noInstallationError(session);
+  const list = installations.map((i) => `${i.id} (${i.name} on ${i.root.device})`).join(', ');
+  if (wanted !== undefined) {
+    const hit = installations.find((i) => i.id === wanted || i.root.device === wanted);
+    if (!hit) throw new FirstaidError('unknown-system', `No installation "${wanted}" here; found: ${list}.`, 'Give --system one of those ids.', 2);
+    return hit;
+  }
+  if (installations.length > 1) {
+    throw new FirstaidError('several-systems', `There are ${installations.length} installations: ${list}.`, 'Choose one with --system ID (ids as listed by "firstaid systems").', 2);
+  }
+  return installations[0]!;
+}
+
+/**
+ * For CLI commands: target spec from ctx.options (--image/--root; none = scan), pick the one installation
+ * (--system ID when several; clear FirstaidError listing the ids otherwise; clear error when none), mount it.
+ */
+export async function openSystem(
+  ctx: { options: GlobalOptions; runner: Runner; log: SessionLog; teardown: Teardown },
+  opts: { writable: boolean },
+): Promise<{ session: TargetSession; system: MountedSystem }> {
+  const deps = { runner: ctx.runner, log: ctx.log, teardown: ctx.teardown };
+  const session = await openTargetSession(targetSpecFromOptions(ctx.options), deps, opts);
+  const inst = pickInstallation(session.installations, ctx.options.system, session);
+  const system = await session.mount(inst);
+  return { session, system };
+}
