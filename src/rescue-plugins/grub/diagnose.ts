@@ -1,0 +1,296 @@
+/**
+ * The grub plugin's diagnose step (read-only): boot sectors read from the installation's disk,
+ * the GRUB directory, grub.cfg (grub-script-check, kernels, root=), the ESP's loaders, and the
+ * installation's own GRUB tools (needed for any repair).
+ */
+import { open } from 'node:fs/promises';
+import type { Finding, PluginContext } from '../types.js';
+import { asFirstaidError } from '../../core/errors.js';
+import { analyseCoreHead, checkCoreBody, classifyBootCode } from './mbr.js';
+import { parseGrubCfg, rootMatches, targetPathOf } from './cfg.js';
+import { bootloaderIdFrom, neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
+import { bad, blocker, failed, ok, skipped } from './finding.js';
+
+const SECTOR = 512;
+
+/** Reads bytes from a block device or image (read-only open). */
+export async function readDisk(path: string, offset: number, length: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function firstExisting(ctx: PluginContext, paths: string[]): Promise<string | null> {
+  for (const p of paths) if (await ctx.target.exists(p)) return p;
+  return null;
+}
+
+export async function gatherFacts(ctx: PluginContext): Promise<GrubPlanFacts> {
+  const sys = ctx.system;
+  const plats = neededPlatforms(sys);
+  const has2 = (await ctx.target.exists('/usr/sbin/grub2-install')) || (await ctx.target.exists('/boot/grub2'));
+  const has1 = (await ctx.target.exists('/usr/sbin/grub-install')) || (await ctx.target.exists('/boot/grub'));
+  const flavour: 'grub' | 'grub2' = has2 && !has1 ? 'grub2' : sys.grub.flavour === 'grub2' && !has1 ? 'grub2' : 'grub';
+  const dir = sys.grub.dir ?? (flavour === 'grub2' ? '/boot/grub2' : '/boot/grub');
+  const defaultGrub = await ctx.target.readTextIfExists('/etc/default/grub');
+  return {
+    flavour,
+    dir,
+    ...plats,
+    defaultGrubExists: defaultGrub !== undefined,
+    bootloaderId: bootloaderIdFrom(defaultGrub, sys.osRelease.ID),
+    espMountpoint: sys.esp?.mountpoint ?? (plats.uefi ? '/boot/efi' : null),
+  };
+}
+
+async function checkBios(ctx: PluginContext, facts: GrubPlanFacts): Promise<Finding[]> {
+  const sys = ctx.system;
+  const out: Finding[] = [];
+  const disk = sys.disk.path;
+  const gpt = sys.disk.pttype === 'gpt';
+  const starts = sys.partitions.map((p) => p.start).filter((s): s is number => typeof s === 'number' && s > 0);
+  const firstStart = starts.length ? Math.min(...starts) : null;
+
+  let mbr: Buffer;
+  try {
+    mbr = await readDisk(disk, 0, SECTOR);
+  } catch (err) {
+    const e = asFirstaidError(err);
+    return [failed('mbr-boot-code', 'MBR boot code', [`cannot read ${disk}: ${e.message}`])];
+  }
+  const code = classifyBootCode(mbr);
+  out.push(code.kind === 'grub'
+    ? ok('mbr-boot-code', `GRUB boot code in the MBR of ${disk}`, code.evidence)
+    : bad('mbr-boot-code', code.kind === 'absent' ? `No boot code in the MBR of ${disk}` : `The MBR of ${disk} holds boot code that is not GRUB's`, code.evidence));
+
+  // Where the core image must be: the post-MBR gap (msdos) or the bios_grub partition (GPT).
+  let coreLba: number | null = null;
+  let coreEnd: number | null = null;
+  if (gpt) {
+    if (!sys.biosGrub || sys.biosGrub.start === null) {
+      out.push(blocker('gpt-bios-grub', `GPT disk ${disk} has no bios_grub partition for BIOS booting`, [
+        `${disk} has a GPT partition table and the installation boots in BIOS mode`,
+        'GRUB needs a small (1 MiB) partition of type bios_grub to hold its core image there; there is none',
+        'firstaid does not repartition disks: create a 1 MiB bios_grub partition (e.g. parted: mkpart biosgrub 1MiB 2MiB; set N bios_grub on) in free space, or boot in UEFI mode',
+      ]));
+      out.push(skipped('core-image', 'GRUB core image', 'no bios_grub partition to hold it'));
+    } else {
+      out.push(ok('gpt-bios-grub', 'bios_grub partition present', [`${sys.biosGrub.device} (partition ${sys.biosGrub.partn}) holds the core image`]));
+      coreLba = sys.biosGrub.start / SECTOR;
+      coreEnd = coreLba + Math.floor(sys.biosGrub.size / SECTOR);
+    }
+  } else {
+    out.push(skipped('gpt-bios-grub', 'bios_grub partition', `${disk} has an ${sys.disk.pttype ?? 'unknown'} partition table: the core image lives in the post-MBR gap`));
+    if (firstStart !== null && firstStart / SECTOR < 64) {
+      out.push(blocker('core-image', `No room after the MBR of ${disk} for GRUB's core image`, [
+        `the first partition starts at sector ${firstStart / SECTOR}; GRUB needs a gap of about 1 MiB`,
+        'firstaid does not move partitions: make room with a partition editor, or boot in UEFI mode',
+      ]));
+    } else {
+      coreLba = 1;
+      coreEnd = firstStart !== null ? firstStart / SECTOR : 2048;
+    }
+  }
+  if (coreLba !== null && coreEnd !== null) {
+    try {
+      const head = analyseCoreHead(await readDisk(disk, coreLba * SECTOR, SECTOR), coreLba);
+      const evidence = [...head.evidence];
+      let good = head.ok;
+      if (good) {
+        const blocks = [];
+        for (const entry of head.blocks) {
+          if (entry.start < coreLba || entry.start + entry.length > coreEnd) {
+            good = false;
+            evidence.push(`the block list names sectors ${entry.start}-${entry.start + entry.length - 1}, outside ${gpt ? 'the bios_grub partition' : 'the post-MBR gap'}`);
+            break;
+          }
+          blocks.push({ entry, data: await readDisk(disk, entry.start * SECTOR, entry.length * SECTOR) });
+        }
+        if (good) {
+          const body = checkCoreBody(blocks);
+          good = body.ok;
+          evidence.push(...body.evidence);
+        }
+      }
+      if (code.kind === 'grub' && code.kernelSector !== null && code.kernelSector !== coreLba) {
+        good = false;
+        evidence.push(`the MBR boot code loads sector ${code.kernelSector}, but the core image belongs at sector ${coreLba}`);
+      }
+      out.push(good ? ok('core-image', 'GRUB core image present', evidence) : bad('core-image', `GRUB's core image on ${disk} is missing or damaged`, evidence));
+    } catch (err) {
+      out.push(failed('core-image', 'GRUB core image', [`cannot read ${disk}: ${asFirstaidError(err).message}`]));
+    }
+  }
+  out.push(await checkModules(ctx, facts, 'i386-pc'));
+  return out;
+}
+
+async function checkModules(ctx: PluginContext, facts: GrubPlanFacts, platform: 'i386-pc' | 'x86_64-efi'): Promise<Finding> {
+  const dir = `${facts.dir}/${platform}`;
+  const id = `modules-${platform}`;
+  if (!(await ctx.target.exists(dir))) return bad(id, `GRUB's ${platform} module directory ${dir} is missing`, [`${dir} does not exist: GRUB stops at "grub rescue>"`]);
+  const names = await ctx.target.readdir(dir);
+  const mods = names.filter((n) => n.endsWith('.mod'));
+  const missing = ['normal.mod', 'linux.mod', 'part_msdos.mod', 'part_gpt.mod', 'ext2.mod'].filter((m) => !names.includes(m));
+  if (missing.length) return bad(id, `GRUB's ${platform} modules are incomplete`, [`${dir} has ${mods.length} modules; missing: ${missing.join(', ')}`]);
+  return ok(id, `GRUB ${platform} modules present`, [`${dir}: ${mods.length} modules`]);
+}
+
+async function checkUefi(ctx: PluginContext, facts: GrubPlanFacts): Promise<Finding[]> {
+  const out: Finding[] = [await checkModules(ctx, facts, 'x86_64-efi')];
+  let esp;
+  try {
+    esp = await ctx.esp();
+  } catch (err) {
+    const e = asFirstaidError(err);
+    out.push(failed('esp-loader', 'EFI loader on the ESP', [`cannot read the ESP: ${e.message}`, e.hint]));
+    return out;
+  }
+  if (!esp) {
+    out.push(blocker('esp-loader', 'The installation boots in UEFI mode but has no EFI system partition', [
+      'no ESP was found on the disk or in fstab',
+      'create and format an ESP (vfat, type EFI System) and add it to fstab, then run the fix again',
+    ]));
+    return out;
+  }
+  try {
+    const files = (await esp.exists('/EFI')) ? await esp.listFiles('/EFI') : [];
+    const lower = new Map(files.map((f) => [f.toLowerCase(), f]));
+    const fallback = lower.get('/efi/boot/bootx64.efi');
+    const vendor = files.filter((f) => /^\/efi\/[^/]+\/(grubx64|shimx64)\.efi$/i.test(f) && !/^\/efi\/boot\//i.test(f));
+    const evidence = [`ESP ${esp.device} (read with ${esp.method})`];
+    const usable: string[] = [];
+    for (const f of [...(fallback ? [fallback] : []), ...vendor]) {
+      const head = (await esp.readFile(f)).subarray(0, 2).toString('latin1');
+      if (head === 'MZ') usable.push(f);
+      else evidence.push(`${f} is not an EFI executable (damaged)`);
+    }
+    evidence.push(fallback ? `fallback loader ${fallback} present` : 'fallback loader /EFI/BOOT/BOOTX64.EFI missing');
+    evidence.push(vendor.length ? `vendor loaders: ${vendor.join(', ')}` : 'no vendor loader (EFI/<distribution>/grubx64.efi)');
+    if (usable.length === 0) out.push(bad('esp-loader', `The ESP ${esp.device} has no usable EFI loader`, evidence));
+    else {
+      if (!fallback) evidence.push('without the fallback loader the firmware needs an NVRAM boot entry for the vendor loader');
+      out.push(ok('esp-loader', 'EFI loader on the ESP', evidence));
+    }
+  } catch (err) {
+    const e = asFirstaidError(err);
+    out.push(failed('esp-loader', 'EFI loader on the ESP', [`cannot read the ESP ${esp.device}: ${e.message}`]));
+  }
+  return out;
+}
+
+async function scriptCheck(ctx: PluginContext, facts: GrubPlanFacts, cfgHost: string): Promise<{ ok: boolean; lines: string[] } | null> {
+  // The live system's own checker when it has one, else the installation's through chroot (read-only use).
+  const names = [tool(facts.flavour, 'script-check'), tool(facts.flavour === 'grub' ? 'grub2' : 'grub', 'script-check')];
+  for (const n of names) {
+    if (await ctx.runner.has(n)) {
+      const r = await ctx.runner.run(n, [cfgHost], { readOnly: true, allowFailure: true, timeoutMs: 60_000 });
+      return { ok: r.exitCode === 0, lines: `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).slice(-5) };
+    }
+  }
+  for (const n of names) {
+    const inTarget = await firstExisting(ctx, [`/usr/bin/${n}`, `/usr/sbin/${n}`, `/bin/${n}`]);
+    if (inTarget) {
+      const cfg = cfgHost.slice(ctx.target.root.length) || '/';
+      const r = await ctx.runner.run('chroot', [ctx.target.root, inTarget, cfg], { readOnly: true, allowFailure: true, timeoutMs: 60_000 });
+      return { ok: r.exitCode === 0, lines: `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean).slice(-5) };
+    }
+  }
+  return null;
+}
+
+async function checkCfg(ctx: PluginContext, facts: GrubPlanFacts): Promise<Finding[]> {
+  const sys = ctx.system;
+  const cfgPath = `${facts.dir}/grub.cfg`;
+  const text = await ctx.target.readTextIfExists(cfgPath);
+  if (text === undefined) {
+    return [
+      bad('cfg', `${cfgPath} is missing`, [`${cfgPath} does not exist: GRUB stops at its "grub>" prompt`]),
+      skipped('cfg-kernels', 'Kernels named in grub.cfg', 'no grub.cfg'),
+      skipped('cfg-root', 'root= in grub.cfg', 'no grub.cfg'),
+    ];
+  }
+  const out: Finding[] = [];
+  const check = await scriptCheck(ctx, facts, await ctx.target.resolve(cfgPath));
+  if (check === null) out.push(failed('cfg', `${cfgPath} syntax`, ['neither this system nor the installation has grub-script-check', 'install grub-common (or grub2-tools) on the live system']));
+  else if (!check.ok) out.push(bad('cfg', `${cfgPath} has a syntax error`, [`grub-script-check rejects ${cfgPath}`, ...check.lines]));
+  const cfg = parseGrubCfg(text);
+  const withKernel = cfg.entries.filter((e) => e.kernel);
+  if (check?.ok) {
+    out.push(withKernel.length
+      ? ok('cfg', `${cfgPath} is valid`, [`grub-script-check accepts ${cfgPath}`, `${cfg.entries.length} menu entries`])
+      : bad('cfg', `${cfgPath} boots no kernel`, [`${cfgPath} has no menu entry with a "linux" line`]));
+  }
+  const separateBoot = sys.boot !== null;
+  const missing: string[] = [];
+  const named = new Set<string>();
+  for (const e of withKernel) for (const p of [e.kernel!, ...e.initrds]) named.add(p);
+  for (const p of named) if (!(await ctx.target.exists(targetPathOf(p, separateBoot)))) missing.push(targetPathOf(p, separateBoot));
+  if (sys.kernels.length === 0) {
+    out.push(blocker('cfg-kernels', 'The installation has no kernel in /boot', ['no /boot/vmlinuz-* found', 'reinstall a kernel package (apt-get install linux-image-amd64 in a chroot), then run the fix again']));
+  } else if (missing.length) {
+    out.push(bad('cfg-kernels', `grub.cfg names ${missing.length} file(s) that do not exist`, [...missing.map((m) => `missing: ${m}`), `installed kernels: ${sys.kernels.join(', ')}`]));
+  } else {
+    out.push(withKernel.length ? ok('cfg-kernels', 'Kernels named in grub.cfg exist', [...named].map((p) => `present: ${targetPathOf(p, separateBoot)}`)) : skipped('cfg-kernels', 'Kernels named in grub.cfg', 'grub.cfg names no kernel'));
+  }
+  const wrong: string[] = [];
+  const unknown: string[] = [];
+  for (const e of withKernel) {
+    if (!e.root) continue;
+    const m = rootMatches(e.root, sys.root);
+    if (m === false) wrong.push(`"${e.title}": root=${e.root}`);
+    else if (m === null) unknown.push(`"${e.title}": root=${e.root} (a device name; cannot be checked from here)`);
+  }
+  const rootId = `root filesystem: ${sys.root.device} UUID=${sys.root.uuid ?? '?'}`;
+  if (wrong.length) out.push(bad('cfg-root', 'root= in grub.cfg does not name the root filesystem', [...wrong, rootId]));
+  else if (withKernel.length) out.push(ok('cfg-root', 'root= in grub.cfg names the root filesystem', [rootId, ...unknown]));
+  else out.push(skipped('cfg-root', 'root= in grub.cfg', 'grub.cfg names no kernel'));
+  return out;
+}
+
+/** The installation's own GRUB tools: a repair runs them in the chroot. */
+async function checkTools(ctx: PluginContext, facts: GrubPlanFacts, needed: boolean): Promise<Finding> {
+  const missing: string[] = [];
+  const install = tool(facts.flavour, 'install');
+  const mk = tool(facts.flavour, 'mkconfig');
+  if (!(await firstExisting(ctx, [`/usr/sbin/${install}`, `/usr/bin/${install}`, `/sbin/${install}`]))) missing.push(`/usr/sbin/${install}`);
+  if (!(await firstExisting(ctx, [`/usr/sbin/${mk}`, `/usr/bin/${mk}`, `/sbin/${mk}`]))) missing.push(`/usr/sbin/${mk}`);
+  const lib = facts.flavour === 'grub2' ? ['/usr/lib/grub', '/usr/lib/grub2'] : ['/usr/lib/grub'];
+  const pkgs: string[] = [];
+  if (facts.bios && !(await firstExisting(ctx, lib.map((l) => `${l}/i386-pc`)))) { missing.push(`${lib[0]}/i386-pc`); pkgs.push(facts.flavour === 'grub2' ? 'grub2-pc-modules' : 'grub-pc-bin'); }
+  if (facts.uefi && !(await firstExisting(ctx, lib.map((l) => `${l}/x86_64-efi`)))) { missing.push(`${lib[0]}/x86_64-efi`); pkgs.push(facts.flavour === 'grub2' ? 'grub2-efi-x64-modules' : 'grub-efi-amd64-bin'); }
+  const data = facts as unknown as Record<string, unknown>;
+  if (missing.length === 0) return ok('tools', 'The installation has its GRUB tools', [`${install}, ${mk} and the platform files are installed`], data);
+  const base = facts.flavour === 'grub2' ? 'grub2-tools' : facts.bios ? 'grub-pc' : 'grub-efi-amd64';
+  const evidence = [
+    `the installation has no ${missing.join(', ')}`,
+    `install the packages ${[base, ...pkgs].join(', ')} inside the installation (chroot), then run the fix again`,
+  ];
+  if (!needed) return { ...ok('tools', 'The installation lacks GRUB tools (only needed for a repair)', evidence, data) };
+  return { ...blocker('tools', `The installation has no ${install} (package ${[base, ...pkgs].join(' / ')}): GRUB cannot be reinstalled`, evidence), data };
+}
+
+export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
+  const facts = await gatherFacts(ctx);
+  const found: Finding[] = [];
+  ctx.progress('checking the MBR and core image');
+  if (facts.bios) found.push(...await checkBios(ctx, facts));
+  else for (const id of ['mbr-boot-code', 'core-image', 'modules-i386-pc']) found.push(skipped(id, id, 'the installation does not boot in BIOS mode'));
+  ctx.progress('checking the ESP');
+  if (facts.uefi) found.push(...await checkUefi(ctx, facts));
+  else for (const id of ['modules-x86_64-efi', 'esp-loader']) found.push(skipped(id, id, 'the installation does not boot in UEFI mode'));
+  ctx.progress('checking grub.cfg');
+  found.push(...await checkCfg(ctx, facts));
+  const needed = found.some((f) => f.state === 'detected' && f.fixable);
+  return [await checkTools(ctx, facts, needed), ...found];
+}

@@ -1,0 +1,81 @@
+/**
+ * Pure planning: which GRUB parts to reinstall, what that touches (so the flow engine backs it
+ * up first), and the exact commands. grub-install only ever targets the installation's disk.
+ */
+import type { Installation } from '../../devices/types.js';
+import type { Finding, Plan, PlanAction, Touch } from '../types.js';
+import { neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
+
+const BIOS_FINDINGS = new Set(['grub.mbr-boot-code', 'grub.core-image', 'grub.modules-i386-pc']);
+const EFI_FINDINGS = new Set(['grub.esp-loader', 'grub.modules-x86_64-efi']);
+
+export function factsOf(findings: Finding[], system: Installation): GrubPlanFacts {
+  const data = findings.find((f) => f.id === 'grub.tools')?.data as Partial<GrubPlanFacts> | undefined;
+  const plats = neededPlatforms(system);
+  const flavour = data?.flavour ?? system.grub.flavour;
+  return {
+    flavour,
+    dir: data?.dir ?? system.grub.dir ?? (flavour === 'grub2' ? '/boot/grub2' : '/boot/grub'),
+    bios: data?.bios ?? plats.bios,
+    uefi: data?.uefi ?? plats.uefi,
+    defaultGrubExists: data?.defaultGrubExists ?? false,
+    bootloaderId: data?.bootloaderId ?? 'debian',
+    espMountpoint: data?.espMountpoint ?? system.esp?.mountpoint ?? null,
+  };
+}
+
+/** The grub-install argv for UEFI (apply recognises it by --target=x86_64-efi). */
+export function efiInstallArgv(facts: GrubPlanFacts): string[] {
+  return [tool(facts.flavour, 'install'), '--target=x86_64-efi', `--efi-directory=${facts.espMountpoint ?? '/boot/efi'}`,
+    `--bootloader-id=${facts.bootloaderId}`, '--removable', '--no-nvram'];
+}
+
+export function planGrub(findings: Finding[], system: Installation): Plan {
+  const facts = factsOf(findings, system);
+  const detected = findings.filter((f) => f.state === 'detected');
+  const fixable = detected.filter((f) => f.fixable);
+  const base: Plan = { pluginId: 'grub', findings: [], summary: '', actions: [], touches: [], needsChroot: true, choices: [], blockers: [] };
+  if (fixable.length === 0) {
+    const blockers = detected.filter((f) => f.severity === 'blocker').map((f) => [f.title, ...f.evidence.slice(-1)].join(': '));
+    return { ...base, needsChroot: false, blockers, summary: blockers.length ? 'GRUB cannot be repaired automatically' : 'nothing to fix: GRUB looks healthy' };
+  }
+  const blockers = detected.filter((f) => f.severity === 'blocker').map((f) => `${f.title}. ${f.evidence.slice(1).join(' ') || f.evidence.join(' ')}`.trim());
+  // Only the broken platform is reinstalled; a grub.cfg problem needs only grub-mkconfig.
+  const installBios = facts.bios && fixable.some((f) => BIOS_FINDINGS.has(f.id));
+  const installEfi = facts.uefi && fixable.some((f) => EFI_FINDINGS.has(f.id));
+
+  const touches: Touch[] = [];
+  const actions: PlanAction[] = [];
+  const disk = system.disk.path;
+  if (installBios) {
+    const starts = system.partitions.map((p) => p.start).filter((s): s is number => typeof s === 'number' && s > 0);
+    const first = starts.length ? Math.min(...starts) : 1024 * 1024;
+    touches.push({ kind: 'range', device: disk, offset: 0, length: first, name: 'boot-area', why: 'MBR boot code, partition table and the post-MBR gap (GRUB core image)' });
+    const bg = system.biosGrub;
+    if (bg && bg.start !== null && bg.start >= first) {
+      touches.push({ kind: 'range', device: disk, offset: bg.start, length: bg.size, name: 'bios-grub', why: `bios_grub partition ${bg.device} (GRUB core image)` });
+    }
+    actions.push({ kind: 'run', argv: [tool(facts.flavour, 'install'), '--target=i386-pc', disk], inChroot: true, why: `write GRUB's boot code and core image to ${disk} (this installation's disk only) and its i386-pc modules` });
+  }
+  touches.push({ kind: 'path', path: facts.dir });
+  if (facts.defaultGrubExists) touches.push({ kind: 'path', path: '/etc/default/grub' });
+  if (installEfi && system.esp && system.esp.start !== null) {
+    touches.push({ kind: 'range', device: disk, offset: system.esp.start, length: system.esp.size, name: 'esp', why: `the whole EFI system partition ${system.esp.device}, so it can be put back byte for byte` });
+    actions.push({ kind: 'note', text: 'NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.' });
+    actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
+  } else if (installEfi) {
+    blockers.push('The installation boots in UEFI mode but its EFI system partition was not found.');
+  }
+  const cfg = `${facts.dir}/grub.cfg`;
+  actions.push({ kind: 'run', argv: [tool(facts.flavour, 'mkconfig'), '-o', cfg], inChroot: true, why: `regenerate ${cfg} from the installed kernels and /etc/default/grub` });
+
+  const what = [installBios ? `GRUB for BIOS on ${disk}` : null, installEfi ? 'GRUB for UEFI on the ESP' : null, `a new ${cfg}`].filter(Boolean);
+  return {
+    ...base,
+    findings: fixable.map((f) => f.id),
+    summary: `Reinstall ${what.join(', ')}`,
+    actions,
+    touches,
+    blockers,
+  };
+}
