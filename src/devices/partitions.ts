@@ -41,7 +41,9 @@ export function diskOf(node: BlockDevice, devices: readonly BlockDevice[]): Bloc
 
 /** The disk's partitions in on-disk order (partition number). */
 export function partitionsOf(disk: BlockDevice): BlockDevice[] {
-  return disk.children.filter((c) => c.type === 'part').sort((a, b) => (a.partn ?? 0) - (b.partn ?? 0));
+  // Without a partition number (lsblk alone, no sysfs), the kernel name's trailing number is it.
+  const n = (d: BlockDevice): number => d.partn ?? Number(/(\d+)$/.exec(d.name)?.[1] ?? 0);
+  return disk.children.filter((c) => c.type === 'part').sort((a, b) => n(a) - n(b));
 }
 
 /** "vfat, UUID 1234-ABCD" */
