@@ -28,6 +28,8 @@ export interface ManifestObject {
   range: { device: string; offset: number; length: number; identity: DiskIdentity } | null;
   /** For directories: the objects inside, relative paths with their own metadata. */
   entries?: ManifestObject[];
+  /** (Addition) The path did not exist when it was backed up: a restore removes it. Type "file", sha256 null. */
+  absent?: boolean;
 }
 
 export type SpaceState = 'complete' | 'incomplete' | 'verified' | 'corrupt';
@@ -46,6 +48,10 @@ export interface SpaceSummary {
   fixRecorded: boolean;
   /** Set once reverted. */
   reverted: boolean;
+  /** (Addition) False for a non-persistent space kept because its run did not end well. */
+  persistent?: boolean;
+  /** (Addition) Why the space is incomplete or corrupt, naming the object when there is one. */
+  problem?: string;
 }
 
 export interface BackupOptions {
@@ -57,6 +63,18 @@ export interface BackupOptions {
 export interface RestoreOptions {
   /** Restore even though the files changed since the fix (revert safety). */
   force?: boolean;
+  /**
+   * (Addition) Recorded device path -> today's node of the same disk and its identity now
+   * (loop names change between runs). A range whose device has no mapping is written to the
+   * recorded path only when that path's identity still matches.
+   */
+  devices?: Record<string, { path: string; identity: DiskIdentity }>;
+}
+
+/** (Addition) Options of BackupStore.closeBackup. */
+export interface CloseOptions {
+  /** The run did not end well: a non-persistent space is kept (and listed) instead of removed. */
+  failed?: boolean;
 }
 
 export interface BackupSpace {
@@ -64,6 +82,8 @@ export interface BackupSpace {
   readonly pluginId: string;
   readonly dir: string;
   readonly persistent: boolean;
+  /** (Addition) The space's id, "<pluginId>/<timestamp>-<short id>" (FirstAidKit's getBackupId). */
+  getBackupId(): string;
   backupPath(path: string, name?: string): Promise<ManifestObject>;
   backupValue(value: unknown, name: string): Promise<ManifestObject>;
   /** Raw bytes of a device (MBR boot code, post-MBR gap, a partition), with the disk's identity. */
@@ -73,6 +93,11 @@ export interface BackupSpace {
   restoreValue<T = unknown>(name: string): Promise<T>;
   /** Writes a range back; refuses when the disk's identity differs from the recorded one. */
   restoreRange(name: string, device?: string): Promise<void>;
+  /**
+   * (Addition) With the device's identity as it is now (from lsblk); without it the space reads
+   * it itself (lsblk/blkid). Refuses when ptuuid/serial/size differ from the recorded ones.
+   */
+  restoreRange(name: string, device: string | undefined, currentIdentity: DiskIdentity | undefined): Promise<void>;
   exists(nameOrPath: string): Promise<boolean>;
   list(): Promise<ManifestObject[]>;
   delete(name: string): Promise<void>;
@@ -98,6 +123,8 @@ export interface BackupStore {
   openSpace(id: string, target: TargetRoot): Promise<BackupSpace>;
   /** Frees a space: a non-persistent one is removed, a persistent one stays. */
   closeBackup(id: string): Promise<void>;
+  /** (Addition) With { failed: true } a non-persistent space is kept for inspection. */
+  closeBackup(id: string, opts: CloseOptions): Promise<void>;
   /** Every space, grouped by plugin id (alphabetical), newest first within a plugin. */
   list(): Promise<SpaceSummary[]>;
   deleteSpace(id: string): Promise<void>;

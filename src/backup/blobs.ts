@@ -1,0 +1,182 @@
+/**
+ * Content-addressed object files of a space: objects/<first 2 hex>/<sha256>. The stored name
+ * comes from the hash, never from a manifest name, so a tampered manifest cannot point a
+ * restore outside the space. Each object: temp file, fsync, rename; the directories are
+ * fsynced (flush) before the manifest that refers to them is written.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, readFile, rename, unlink, lstat, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fsyncDir } from '../core/atomic-write.js';
+import { isSha256 } from './ids.js';
+
+/** Files up to this size are read whole (fast path); larger ones stream. */
+const SMALL = 1 << 20;
+const CHUNK = 1 << 20;
+
+export class BlobStore {
+  readonly objectsDir: string;
+  private readonly tmpDir: string;
+  private readonly dirty = new Set<string>();
+  private prepared = false;
+
+  constructor(readonly spaceDir: string) {
+    this.objectsDir = join(spaceDir, 'objects');
+    this.tmpDir = join(this.objectsDir, 'tmp');
+  }
+
+  private async prepare(): Promise<void> {
+    if (this.prepared) return;
+    await mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
+    this.prepared = true;
+  }
+
+  pathOf(sha: string): string {
+    if (!isSha256(sha)) throw new Error(`bad object hash ${JSON.stringify(sha)}`);
+    return join(this.objectsDir, sha.slice(0, 2), sha);
+  }
+
+  private tmpName(): string {
+    return join(this.tmpDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
+  }
+
+  private async exists(sha: string): Promise<boolean> {
+    try {
+      const st = await lstat(this.pathOf(sha));
+      return st.isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Moves a synced temp file into place under its hash. */
+  private async place(tmp: string, sha: string): Promise<void> {
+    const sub = join(this.objectsDir, sha.slice(0, 2));
+    await mkdir(sub, { recursive: true, mode: 0o700 });
+    await rename(tmp, join(sub, sha));
+    this.dirty.add(sub);
+  }
+
+  async putBuffer(data: Uint8Array): Promise<{ sha256: string; size: number }> {
+    await this.prepare();
+    const sha = createHash('sha256').update(data).digest('hex');
+    if (!(await this.exists(sha))) {
+      const tmp = this.tmpName();
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(data);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await this.place(tmp, sha);
+    }
+    return { sha256: sha, size: data.length };
+  }
+
+  /** Copies a host file into the space while hashing it; never holds a big file in memory. */
+  async putFile(hostPath: string, size: number): Promise<{ sha256: string; size: number }> {
+    if (size <= SMALL) {
+      const data = await readFile(hostPath, { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+      return this.putBuffer(data);
+    }
+    const src = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      return await this.putFromHandle(src, 0, Number.MAX_SAFE_INTEGER);
+    } finally {
+      await src.close();
+    }
+  }
+
+  /** Copies `length` bytes from offset of an open file (or device) into a new object. */
+  async putFromHandle(src: FileHandle, offset: number, length: number): Promise<{ sha256: string; size: number }> {
+    await this.prepare();
+    const tmp = this.tmpName();
+    const out = await open(tmp, 'wx', 0o600);
+    const hash = createHash('sha256');
+    let total = 0;
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      while (total < length) {
+        const want = Math.min(CHUNK, length - total);
+        const { bytesRead } = await src.read(buf, 0, want, offset + total);
+        if (bytesRead === 0) break;
+        const chunk = buf.subarray(0, bytesRead);
+        hash.update(chunk);
+        await out.write(chunk);
+        total += bytesRead;
+      }
+      await out.sync();
+    } catch (e) {
+      await out.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
+    await out.close();
+    const sha = hash.digest('hex');
+    if (await this.exists(sha)) await unlink(tmp);
+    else await this.place(tmp, sha);
+    return { sha256: sha, size: total };
+  }
+
+  /** Makes every placed object durable (directory fsyncs); call before writing the manifest. */
+  async flush(): Promise<void> {
+    const dirs = [...this.dirty];
+    this.dirty.clear();
+    for (const d of dirs) await fsyncDir(d);
+    if (dirs.length > 0) await fsyncDir(this.objectsDir);
+  }
+
+  /** Why the stored object is not what the manifest says, or null. Never follows a symlink. */
+  async check(sha: string, size: number): Promise<string | null> {
+    let p: string;
+    try {
+      p = this.pathOf(sha);
+    } catch {
+      return 'bad hash in manifest';
+    }
+    let st;
+    try {
+      st = await lstat(p);
+    } catch {
+      return 'object file is missing';
+    }
+    if (st.isSymbolicLink()) return 'object file was replaced by a symlink';
+    if (!st.isFile()) return 'object file is not a regular file';
+    if (st.size !== size) return `object file has ${st.size} bytes, the manifest says ${size}`;
+    const got = await hashFile(p);
+    if (got !== sha) return 'object content does not match its sha256';
+    return null;
+  }
+
+  async read(sha: string): Promise<Buffer> {
+    return readFile(this.pathOf(sha), { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+  }
+
+  /** Copies an object to a host path (the path must not exist: restore writes temp names). */
+  async copyTo(sha: string, hostPath: string): Promise<void> {
+    await copyFile(this.pathOf(sha), hostPath, constants.COPYFILE_EXCL);
+  }
+}
+
+export async function hashFile(hostPath: string): Promise<string> {
+  const hash = createHash('sha256');
+  const st = await lstat(hostPath);
+  if (st.size <= SMALL) {
+    hash.update(await readFile(hostPath, { flag: constants.O_RDONLY | constants.O_NOFOLLOW }));
+  } else {
+    const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const buf = Buffer.allocUnsafe(CHUNK);
+      for (;;) {
+        const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        hash.update(buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  return hash.digest('hex');
+}
