@@ -58,6 +58,8 @@ export interface Plan {
   choices: PlanChoice[];
   /** Why nothing can be done automatically, when that is so. */
   blockers: string[];
+  /** Plugin data apply/verify need (JSON), e.g. the fstab planner's line map. Optional, additive. */
+  data?: Record<string, unknown>;
 }
 
 export interface ChrootEnv {

@@ -1,14 +1,90 @@
-/** fstab rescue plugin (being built: checks and repairs of /etc/fstab). */
-import type { RescuePlugin } from '../types.js';
+/**
+ * fstab rescue plugin: the checks of `findmnt --verify` (and syntax) against the target's own
+ * devices, and the repairs a careful person would make: remap a stale UUID to the one
+ * unclaimed matching filesystem, nofail or comment out what cannot be found and is not needed
+ * to boot, comment out lines that cannot be parsed. Only /etc/fstab is ever written.
+ */
+import { FirstaidError } from '../../core/errors.js';
+import type { Finding, Plan, PluginContext, RescuePlugin } from '../types.js';
+import { checkFstab, pathsToCheck, FSTAB_PATH, PLUGIN_ID } from './checks.js';
+import { parseFstab } from './parse.js';
+import { planFstab, FILE_FINDING, type FstabPlanData } from './plan.js';
+
+/** Reads /etc/fstab and runs every check (read-only). */
+export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
+  ctx.progress('reading /etc/fstab');
+  const text = await ctx.target.readTextIfExists(FSTAB_PATH);
+  if (text === undefined) {
+    return [{
+      id: 'fstab.missing-file',
+      pluginId: PLUGIN_ID,
+      title: '/etc/fstab does not exist',
+      state: 'detected',
+      severity: 'warning',
+      evidence: ['Without /etc/fstab nothing but the root filesystem is mounted, and / may stay read-only.', 'Write one by hand (blkid lists the filesystems and their UUIDs).'],
+      fixable: false,
+    }];
+  }
+  if (text.includes('\0')) {
+    throw new FirstaidError('fstab-binary', '/etc/fstab holds binary data, not text.', 'Restore it from a backup, or write a new one by hand (blkid lists the filesystems).');
+  }
+  const parsed = parseFstab(text);
+  const existing = new Set<string>();
+  for (const p of pathsToCheck(parsed)) if (await ctx.target.exists(p)) existing.add(p);
+  const root = ctx.system.root ?? null;
+  const findings = checkFstab(parsed, { text, devices: ctx.devices, root, existing });
+  findings.push({
+    id: FILE_FINDING,
+    pluginId: PLUGIN_ID,
+    title: `/etc/fstab read: ${parsed.lines.filter((l) => l.kind === 'entry').length} entries`,
+    state: 'checked',
+    severity: 'info',
+    evidence: [],
+    fixable: false,
+    data: { text },
+  });
+  return findings;
+}
+
+function planData(plan: Plan): FstabPlanData {
+  const d = plan.data as FstabPlanData | undefined;
+  if (!d || typeof d.before !== 'string' || typeof d.after !== 'string' || !Array.isArray(d.lineMap)) {
+    throw new FirstaidError('bad-plan', 'The fstab plan lacks the file text it was made from.', 'Run the diagnosis again and make a new plan.');
+  }
+  return d;
+}
+
+/** Finding ids of the new file translated back to the original line numbers, so verify compares like with like. */
+function mapBack(findings: Finding[], lineMap: number[]): Finding[] {
+  return findings.map((f) => {
+    const m = /^(fstab\.[a-z-]+):(\d+)$/.exec(f.id);
+    const orig = m ? lineMap[Number(m[2]) - 1] : undefined;
+    return m && orig !== undefined ? { ...f, id: `${m[1]}:${orig}` } : f;
+  });
+}
 
 export const fstabPlugin: RescuePlugin = {
-  id: 'fstab',
+  id: PLUGIN_ID,
   title: 'File systems table (fstab)',
   description: 'Checks /etc/fstab against the disks (like findmnt --verify) and repairs stale UUIDs and broken lines.',
-  async diagnose() { return []; },
-  plan(findings) {
-    return { pluginId: 'fstab', findings: findings.map((f) => f.id), summary: 'nothing to do', actions: [], touches: [], needsChroot: false, choices: [], blockers: [] };
+  diagnose: diagnoseFstab,
+  plan: (findings, system, choices) => planFstab(findings, system, choices),
+  async apply(plan, ctx) {
+    const edit = plan.actions.find((a) => a.kind === 'edit-file' && a.path === FSTAB_PATH);
+    if (!edit || edit.kind !== 'edit-file') return;
+    const d = planData(plan);
+    const now = await ctx.target.readTextIfExists(FSTAB_PATH);
+    if (now !== d.before) {
+      throw new FirstaidError('fstab-changed', '/etc/fstab changed since it was diagnosed.', 'Nothing was written. Run the diagnosis again and make a new plan.');
+    }
+    ctx.progress('writing /etc/fstab');
+    await ctx.target.writeFileAtomic(FSTAB_PATH, edit.after);
+    const back = await ctx.target.readTextIfExists(FSTAB_PATH);
+    if (back !== edit.after) throw new FirstaidError('fstab-write', '/etc/fstab does not read back as written.', 'The backup will be restored; check the disk for errors (dmesg).');
   },
-  async apply() { throw new Error('fstab apply: not implemented yet'); },
-  async verify() { return []; },
+  async verify(plan, ctx) {
+    const after = await diagnoseFstab(ctx);
+    const d = plan.data as FstabPlanData | undefined;
+    return Array.isArray(d?.lineMap) ? mapBack(after, d.lineMap) : after;
+  },
 };
