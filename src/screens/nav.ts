@@ -1,0 +1,182 @@
+/**
+ * The navigation state and the small pure helpers every screen's key handler uses.
+ * The reducer (state.ts) is the only place the state changes.
+ */
+import type { Installation } from '../devices/types.js';
+import type { FixResult, Plan } from '../rescue-plugins/types.js';
+import type { SpaceSummary } from '../backup/types.js';
+import type { LogEntry } from '../core/log.js';
+import type { Size } from '../ui/layout.js';
+import type { PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
+
+export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'progress' | 'result' | 'revert' | 'log' | 'help';
+
+export type Loadable<T> =
+  | { status: 'idle' }
+  | { status: 'loading'; step: string | null }
+  | { status: 'error'; error: UserError }
+  | { status: 'ready'; value: T };
+
+export type TaskSpec =
+  | { kind: 'systems'; target?: TargetChoice }
+  | { kind: 'diagnose'; systemId: string }
+  | { kind: 'plan'; systemId: string; pluginId: string; choices: Record<string, string> }
+  | { kind: 'fix'; pluginId: string; plan: Plan; choices: Record<string, string> }
+  | { kind: 'backups'; systemId: string }
+  | { kind: 'revert'; systemId: string; backupId: string; force: boolean }
+  | { kind: 'delete'; systemId: string; backupId: string };
+
+export interface Task {
+  seq: number;
+  spec: TaskSpec;
+  /** The person asked to cancel; the app aborts the task's signal. */
+  cancel: boolean;
+}
+
+export interface Progress {
+  kind: 'fix' | 'revert';
+  title: string;
+  steps: string[];
+  fraction: number | null;
+  cancellable: boolean;
+  cancelling: boolean;
+  startedAt: number;
+}
+
+export type Result =
+  | { kind: 'fix'; fix: FixResult }
+  | { kind: 'revert'; revert: RevertResult }
+  | { kind: 'error'; title: string; error: UserError };
+
+export type DialogKind = 'quit' | 'revert' | 'delete' | 'force';
+
+export interface Dialog {
+  kind: DialogKind;
+  yes: boolean;
+}
+
+export interface State {
+  size: Size;
+  screen: ScreenName;
+  history: ScreenName[];
+  /** List cursor (or scroll offset) of each screen. */
+  cursors: Partial<Record<ScreenName, number>>;
+  targetLabel: string;
+  systems: Loadable<Installation[]>;
+  systemId: string | null;
+  /** Where picking a system leads: repair (overview) or revert. */
+  afterPick: 'overview' | 'revert';
+  /** Text being typed on the system picker (an image file or a root directory). */
+  input: { kind: 'image' | 'root'; text: string } | null;
+  diagnoses: Loadable<PluginDiagnosis[]>;
+  pluginId: string | null;
+  choices: Record<string, string>;
+  choiceCursor: number;
+  plan: Loadable<Plan>;
+  progress: Progress | null;
+  result: Result | null;
+  backups: Loadable<SpaceSummary[]>;
+  /** The backup a revert/delete dialog is about. */
+  backupId: string | null;
+  dialog: Dialog | null;
+  log: LogEntry[];
+  task: Task | null;
+  seq: number;
+  /** Quit once the running task has ended (the person said yes while work was running). */
+  quitPending: boolean;
+  quit: boolean;
+  notice: { text: string; tone: 'ok' | 'problem' | 'info' } | null;
+  now: number;
+}
+
+export function initialState(opts: { size: Size; targetLabel: string; now?: number }): State {
+  return {
+    size: opts.size,
+    screen: 'menu',
+    history: [],
+    cursors: {},
+    targetLabel: opts.targetLabel,
+    systems: { status: 'idle' },
+    systemId: null,
+    afterPick: 'overview',
+    input: null,
+    diagnoses: { status: 'idle' },
+    pluginId: null,
+    choices: {},
+    choiceCursor: 0,
+    plan: { status: 'idle' },
+    progress: null,
+    result: null,
+    backups: { status: 'idle' },
+    backupId: null,
+    dialog: null,
+    log: [],
+    task: null,
+    seq: 0,
+    quitPending: false,
+    quit: false,
+    notice: null,
+    now: opts.now ?? Date.now(),
+  };
+}
+
+export function cursorOf(s: State, screen: ScreenName = s.screen): number {
+  return s.cursors[screen] ?? 0;
+}
+
+export function setCursor(s: State, n: number, screen: ScreenName = s.screen): State {
+  return { ...s, cursors: { ...s.cursors, [screen]: n } };
+}
+
+/** Opens a screen; Esc comes back to the current one. */
+export function go(s: State, screen: ScreenName): State {
+  if (s.screen === screen) return s;
+  const history = s.screen === 'progress' ? s.history : [...s.history, s.screen];
+  return { ...s, screen, history, notice: null };
+}
+
+export function back(s: State): State {
+  const history = [...s.history];
+  const prev = history.pop();
+  if (!prev) return s;
+  return { ...s, screen: prev, history, notice: null };
+}
+
+/** Back to the main menu, forgetting the way there (after a result). */
+export function home(s: State): State {
+  return { ...s, screen: 'menu', history: [], notice: null };
+}
+
+export function startTask(s: State, spec: TaskSpec): State {
+  const seq = s.seq + 1;
+  return { ...s, seq, task: { seq, spec, cancel: false } };
+}
+
+/** Whether work that changes the disk is running (quitting must ask first). */
+export function workRunning(s: State): boolean {
+  return s.task !== null && (s.task.spec.kind === 'fix' || s.task.spec.kind === 'revert' || s.task.spec.kind === 'delete');
+}
+
+export function loading(step: string | null = null): Loadable<never> {
+  return { status: 'loading', step };
+}
+
+export function progressFrom(p: Progress, e: ProgressEvent): Progress {
+  const steps = p.steps[p.steps.length - 1] === e.step ? p.steps : [...p.steps, e.step].slice(-200);
+  return {
+    ...p,
+    steps,
+    fraction: e.fraction ?? p.fraction,
+    cancellable: e.cancellable ?? p.cancellable,
+  };
+}
+
+export function selectedSystem(s: State): Installation | null {
+  if (s.systems.status !== 'ready') return null;
+  return s.systems.value.find((i) => i.id === s.systemId) ?? null;
+}
+
+export function systemLabel(s: State): string {
+  const sys = selectedSystem(s);
+  return sys ? `${sys.name} on ${sys.root.device}` : 'no system chosen';
+}

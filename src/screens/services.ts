@@ -1,0 +1,70 @@
+/**
+ * The one seam between the screens and the core. Plain data in and out, no React: the app runs
+ * with the real core (real-services.ts), and screen tests run with a plain stand-in object.
+ */
+import type { Installation } from '../devices/types.js';
+import type { Finding, FixResult, FlowStage, Plan } from '../rescue-plugins/types.js';
+import type { SpaceSummary } from '../backup/types.js';
+import type { LogEntry } from '../core/log.js';
+
+/** What went wrong and what to do next: every error a screen shows has both. */
+export interface UserError {
+  message: string;
+  hint: string;
+  code?: string;
+}
+
+/** Where to look for installations; none: the target given on the command line (or a scan). */
+export interface TargetChoice {
+  image?: string;
+  root?: string;
+}
+
+export interface PluginDiagnosis {
+  pluginId: string;
+  title: string;
+  description: string;
+  findings: Finding[];
+  /** The diagnosis itself failed (the plugin could not look). */
+  error: UserError | null;
+}
+
+export interface ProgressEvent {
+  /** One line for the person, e.g. "Backing up /boot/grub/grub.cfg". */
+  step: string;
+  stage?: FlowStage;
+  /** 0..1 when the amount of work is known. */
+  fraction?: number;
+  /** Whether cancelling now is safe (nothing written yet, or a restore would follow). */
+  cancellable?: boolean;
+}
+
+export type OnProgress = (e: ProgressEvent) => void;
+
+export interface RevertResult {
+  backupId: string;
+  ok: boolean;
+  error: UserError | null;
+  /** Files changed since the fix (the revert refused them unless forced). */
+  changedSinceFix: string[];
+}
+
+export interface Services {
+  /** What the run was started on, for titles ("disk image /tmp/x.img", "all disks"). */
+  describeTarget(): string;
+  /** Installations on the target (or on a new one: an image to attach, a root directory). */
+  listSystems(target?: TargetChoice, onProgress?: OnProgress): Promise<Installation[]>;
+  /** Mounts the installation (read-only) for diagnosis and work. */
+  selectSystem(id: string): Promise<void>;
+  diagnose(onProgress?: OnProgress, signal?: AbortSignal): Promise<PluginDiagnosis[]>;
+  plan(pluginId: string, choices: Record<string, string>): Promise<Plan>;
+  fix(pluginId: string, plan: Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal): Promise<FixResult>;
+  /** Backup spaces of the selected system's store: grouped by plugin, newest first. */
+  listBackups(): Promise<SpaceSummary[]>;
+  revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult>;
+  deleteBackup(backupId: string): Promise<void>;
+  logEntries(): LogEntry[];
+  subscribeLog(fn: (e: LogEntry) => void): () => void;
+  /** Unmounts and detaches everything; safe to call twice. */
+  close(): Promise<void>;
+}

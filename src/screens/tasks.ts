@@ -1,0 +1,36 @@
+/** Runs a task the reducer asked for, through the services interface. */
+import { asFirstaidError } from '../core/errors.js';
+import type { TaskSpec } from './nav.js';
+import type { OnProgress, Services, UserError } from './services.js';
+
+export async function runTask(services: Services, spec: TaskSpec, signal: AbortSignal, onProgress: OnProgress): Promise<unknown> {
+  switch (spec.kind) {
+    case 'systems':
+      return services.listSystems(spec.target, onProgress);
+    case 'diagnose':
+      onProgress({ step: 'Mounting the system read-only' });
+      await services.selectSystem(spec.systemId);
+      onProgress({ step: 'Every plugin is checking the system (read-only)' });
+      return services.diagnose(onProgress, signal);
+    case 'plan':
+      await services.selectSystem(spec.systemId);
+      return services.plan(spec.pluginId, spec.choices);
+    case 'fix':
+      return services.fix(spec.pluginId, spec.plan, spec.choices, onProgress, signal);
+    case 'backups':
+      await services.selectSystem(spec.systemId);
+      return services.listBackups();
+    case 'revert':
+      await services.selectSystem(spec.systemId);
+      return services.revert(spec.backupId, { force: spec.force }, onProgress, signal);
+    case 'delete':
+      await services.selectSystem(spec.systemId);
+      await services.deleteBackup(spec.backupId);
+      return null;
+  }
+}
+
+export function toUserError(err: unknown): UserError {
+  const e = asFirstaidError(err);
+  return { message: e.message, hint: e.hint, code: e.code };
+}
