@@ -49,6 +49,8 @@ export interface RevertResult {
   backupDir: string;
   /** Names of the objects restored. */
   restored: string[];
+  /** One line each: what was restored where ("/etc/fstab", "/dev/loop0 bytes 0..1048575"). */
+  objects: string[];
   /** Origins that had changed since the fix (restored anyway because of --force). */
   forcedOver: string[];
 }
@@ -367,5 +369,12 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   await space.revertAll({ force: opts.force, ...(await restoreDevices(space, deps)) });
   deps.log.info(`reverted ${id}`);
   await store.closeBackup(id).catch(() => undefined);
-  return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), forcedOver: changed };
+  return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), objects: objects.map(describeObject), forcedOver: changed };
+}
+
+export function describeObject(o: ManifestObject): string {
+  if (o.type === 'range' && o.range) return `${o.range.device} bytes ${o.range.offset}..${o.range.offset + o.range.length - 1} (${o.name})`;
+  if (o.type === 'value') return `value ${o.name}`;
+  const what = o.absent ? 'removed (it did not exist before the fix)' : o.type;
+  return `${o.origin ?? o.name} (${what})`;
 }

@@ -1,10 +1,79 @@
-import { FirstaidError } from '../../core/errors.js';
+/**
+ * `firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]`: diagnose that plugin, plan,
+ * show the plan, confirm, then back up -> apply -> verify through the flow engine.
+ * Nothing to fix means nothing written: no backup, no read-write mount.
+ */
+import { createInterface } from 'node:readline/promises';
 import type { CliCommand } from '../context.js';
+import { UsageError } from '../../core/errors.js';
+import { openFlow, formatFindings, formatPlan, formatResult } from '../flow-cli.js';
+import { diagnosePlugin, planFix, planIsEmpty, runFix, effectiveChoices } from '../../rescue-plugins/flow.js';
+import { requirePlugin } from '../../rescue-plugins/registry.js';
+import { isProblem } from '../../rescue-plugins/findings.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
 export const fixCommand: CliCommand = {
   name: 'fix',
-  async run() {
-    throw new FirstaidError('unfinished', 'The "fix" command is not built yet.', 'Use another command.');
+  async run(ctx) {
+    if (ctx.args.length > 1) throw new UsageError(`fix takes one plugin, got: ${ctx.args.join(' ')}`);
+    const plugin = requirePlugin(ctx.args[0]);
+    const { opts, json, dryRun } = { opts: ctx.options, json: ctx.options.json, dryRun: ctx.options.dryRun };
+    // The device is attached writable (loop without -r) but everything stays mounted read-only
+    // until the flow engine's backup step; a dry run never attaches writable at all.
+    const { deps, system } = await openFlow(ctx, { writable: !dryRun });
+    if (!json) deps.onProgress = (stage, message) => ctx.err(`  ${stage}: ${message}`);
+    const findings = await diagnosePlugin(plugin, deps);
+    const plan = await planFix(plugin, findings, deps, opts.choices);
+    const choices = effectiveChoices(plan, opts.choices);
+    const empty = planIsEmpty(plan) && plan.blockers.length === 0;
+
+    if (json && (empty || dryRun || plan.blockers.length > 0 || opts.yes)) {
+      const result = await runFix(plugin, plan, deps, { dryRun, choices, findingsBefore: findings });
+      ctx.out(JSON.stringify({ result }, null, 2));
+      return result.ok ? 0 : 1;
+    }
+    if (!json) {
+      const problems = findings.filter(isProblem);
+      ctx.out(`${plugin.id} on ${system.installation.name} (${system.installation.root.device}):`);
+      ctx.out((problems.length ? formatFindings(problems) : ['  no problem found']).join('\n'));
+    }
+    if (empty) {
+      if (!json) {
+        for (const a of plan.actions) if (a.kind === 'note') ctx.out(`Note: ${a.text}`);
+        ctx.out('Nothing to fix: nothing was changed.');
+      }
+      return 0;
+    }
+    if (json) throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'With --json there are no questions: add --yes to apply, or --dry-run to see the plan.');
+    ctx.out(formatPlan(plan, choices).join('\n'));
+    if (plan.blockers.length > 0) {
+      ctx.out('The plan cannot run automatically; nothing was changed.');
+      return 1;
+    }
+    if (dryRun) {
+      ctx.out('Dry run: nothing was changed.');
+      return 0;
+    }
+    if (!opts.yes) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'Without a terminal firstaid cannot ask; nothing was changed.');
+      }
+      if (!(await confirm('Back up, then apply this plan?'))) {
+        ctx.out('Nothing was changed.');
+        return 1;
+      }
+    }
+    const result = await runFix(plugin, plan, deps, { dryRun: false, choices, findingsBefore: findings });
+    ctx.out(formatResult(result, system).join('\n'));
+    return result.ok && result.verified ? 0 : 1;
   },
 };

@@ -1,10 +1,48 @@
-import { FirstaidError } from '../../core/errors.js';
+/**
+ * `firstaid revert BACKUP_ID [--force] [--yes]`: restore everything a fix's backup holds.
+ * BACKUP_ID is "<plugin>/<stamp>-<id>" or the path of the space directory (on the host, or as
+ * the installation sees it). Refuses a damaged backup, and files changed since the fix unless --force.
+ */
+import { createInterface } from 'node:readline/promises';
+import { existsSync } from 'node:fs';
 import type { CliCommand } from '../context.js';
+import { UsageError } from '../../core/errors.js';
+import { openFlow, backupLocation } from '../flow-cli.js';
+import { parseBackupRef, revertFix } from '../../rescue-plugins/flow.js';
 
-// Placeholder until the owning issue lands; replaced by the real command.
 export const revertCommand: CliCommand = {
   name: 'revert',
-  async run() {
-    throw new FirstaidError('unfinished', 'The "revert" command is not built yet.', 'Use another command.');
+  async run(ctx) {
+    const ref = ctx.args[0];
+    if (ref === undefined || ctx.args.length > 1) {
+      throw new UsageError('revert takes one backup id.', 'Give an id like fstab/20261122T205400Z-ab12cd (firstaid backups list) or a backup directory.');
+    }
+    const parsed = parseBackupRef(ref);
+    if (process.stdin.isTTY && process.stdout.isTTY && !ctx.options.yes && !ctx.options.json) {
+      const rl = createInterface({ input: process.stdin, output: process.stdout });
+      const answer = await rl.question(`Restore everything backed up in ${parsed.id}? [y/N] `).finally(() => rl.close());
+      if (!/^y(es)?$/i.test(answer.trim())) {
+        ctx.out('Nothing was changed.');
+        return 1;
+      }
+    }
+    const { deps, system } = await openFlow(ctx, { writable: true });
+    if (!ctx.options.json) deps.onProgress = (stage, message) => ctx.err(`  ${stage}: ${message}`);
+    let target = ref;
+    if (parsed.storeDir !== null && !existsSync(parsed.storeDir)) {
+      // A path as the installation sees it (/var/lib/firstaid/backups/...): find it inside the target.
+      await system.remountReadWrite();
+      target = await system.target.resolve(ref);
+    }
+    const r = await revertFix(target, deps, { force: ctx.options.force });
+    if (ctx.options.json) {
+      ctx.out(JSON.stringify({ revert: r }, null, 2));
+      return 0;
+    }
+    const lines = [`Reverted ${r.backupId} (${backupLocation(system, r.backupDir)}). Restored:`];
+    for (const o of r.objects) lines.push(`  ${o}`);
+    if (r.forcedOver.length > 0) lines.push(`Overwritten although changed since the fix (--force): ${r.forcedOver.join(', ')}`);
+    ctx.out(lines.join('\n'));
+    return 0;
   },
 };
