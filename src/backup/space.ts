@@ -43,6 +43,8 @@ export class Space implements BackupSpace {
   private readonly blobs: BlobStore;
   /** Set when the manifest on disk could not be read (corrupt space). */
   private loadProblem: string | null = null;
+  /** Every object file was re-hashed and matched since the objects last changed. */
+  private objectsVerified = false;
 
   constructor(
     readonly id: string,
@@ -81,6 +83,7 @@ export class Space implements BackupSpace {
   }
 
   private mustFind(name: string): ManifestObject {
+    if (this.loadProblem) throw tamperError(this.id, [this.loadProblem]);
     const o = this.find(name);
     if (!o) throw new FirstaidError('no-such-object', `The backup ${this.id} holds no object named "${name}".`, `See what it holds with: firstaid backups show ${this.id}`);
     return o;
@@ -110,6 +113,7 @@ export class Space implements BackupSpace {
       await this.blobs.flush();
       await lock.assertOwned();
       this.manifest.objects.push(obj);
+      this.objectsVerified = false;
       try {
         await writeManifest(this.dir, this.manifest);
       } catch (e) {
@@ -208,11 +212,18 @@ export class Space implements BackupSpace {
     }
   }
 
-  private async verifyObjects(objects: ManifestObject[]): Promise<void> {
+  /**
+   * Nothing is restored from a space that fails verification: the manifest is re-read every
+   * time, the object files are re-hashed once per space instance (until objects change).
+   */
+  private async verifyBeforeRestore(): Promise<void> {
     const mp = await this.manifestProblem();
-    const problems = mp ? [mp] : [];
-    for (const o of objects) problems.push(...(await this.objectProblems(o)));
+    if (mp) throw tamperError(this.id, [mp]);
+    if (this.objectsVerified) return;
+    const problems: string[] = [];
+    for (const o of this.manifest.objects) problems.push(...(await this.objectProblems(o)));
     if (problems.length > 0) throw tamperError(this.id, problems);
+    this.objectsVerified = true;
   }
 
   async restoreName(name: string, path?: string): Promise<void> {
@@ -220,7 +231,7 @@ export class Space implements BackupSpace {
   }
 
   private async restoreUnlocked(o: ManifestObject, path?: string, devices?: RestoreOptions['devices'], verified = false): Promise<void> {
-    if (!verified) await this.verifyObjects([o]);
+    if (!verified) await this.verifyBeforeRestore();
     if (o.type === 'value') throw new FirstaidError('not-a-path', `"${o.name}" is a value; read it with restoreValue.`, 'Use restoreValue(name).', 2);
     if (o.type === 'range') {
       const mapped = devices?.[o.range!.device];
@@ -245,6 +256,7 @@ export class Space implements BackupSpace {
 
   async restorePath(path: string, name?: string): Promise<void> {
     await this.host.exclusive(async () => {
+      if (this.loadProblem) throw tamperError(this.id, [this.loadProblem]);
       const o = name !== undefined ? this.mustFind(name) : this.byOrigin(path);
       if (!o) throw new FirstaidError('no-such-object', `The backup ${this.id} holds nothing backed up from ${path}.`, `See what it holds with: firstaid backups show ${this.id}`);
       await this.restoreUnlocked(o, path);
@@ -255,7 +267,7 @@ export class Space implements BackupSpace {
     return this.host.exclusive(async () => {
       const o = this.mustFind(name);
       if (o.type !== 'value') throw new FirstaidError('not-a-value', `"${name}" is a ${o.type}, not a value.`, 'Use restoreName for paths and ranges.', 2);
-      await this.verifyObjects([o]);
+      await this.verifyBeforeRestore();
       return JSON.parse((await this.blobs.read(o.sha256!)).toString('utf8')) as T;
     });
   }
@@ -264,7 +276,7 @@ export class Space implements BackupSpace {
     await this.host.exclusive(async () => {
       const o = this.mustFind(name);
       if (o.type !== 'range') throw new FirstaidError('not-a-range', `"${name}" is a ${o.type}, not a device range.`, 'Use restoreName for paths.', 2);
-      await this.verifyObjects([o]);
+      await this.verifyBeforeRestore();
       await this.writeRange(o, device, currentIdentity);
     });
   }
@@ -308,6 +320,7 @@ export class Space implements BackupSpace {
       await lock.assertOwned();
       await writeManifest(this.dir, { ...this.manifest, objects });
       this.manifest.objects = objects;
+      this.objectsVerified = false;
       // Object files no other object uses go after the manifest stopped naming them.
       const used = new Set<string>();
       for (const x of objects) {
@@ -331,6 +344,7 @@ export class Space implements BackupSpace {
       if (this.manifest.state !== 'complete') problems.push('the space is incomplete (never committed)');
       for (const o of this.manifest.objects) problems.push(...(await this.objectProblems(o)));
       const ok = problems.length === 0;
+      this.objectsVerified = ok;
       // Record the result (not over a manifest that is itself the problem).
       if (!mp && this.manifest.state === 'complete') {
         await lock.assertOwned();
@@ -389,7 +403,7 @@ export class Space implements BackupSpace {
       if (this.manifest.state !== 'complete') {
         throw new FirstaidError('backup-incomplete', `The backup ${this.id} is incomplete (it was never committed), so it cannot be reverted as a whole.`, 'Use another backup (firstaid backups list), or restore single objects by hand.');
       }
-      await this.verifyObjects(this.manifest.objects);
+      await this.verifyBeforeRestore();
       if (!opts.force) {
         const changed = await this.changedUnlocked();
         if (changed.length > 0) {
