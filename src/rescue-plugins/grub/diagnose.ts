@@ -259,7 +259,7 @@ async function checkCfg(ctx: PluginContext, facts: GrubPlanFacts): Promise<Findi
 }
 
 /** The installation's own GRUB tools: a repair runs them in the chroot. */
-async function checkTools(ctx: PluginContext, facts: GrubPlanFacts, needed: boolean): Promise<Finding> {
+async function checkTools(ctx: PluginContext, facts: GrubPlanFacts, need: { install: boolean; mkconfig: boolean }): Promise<Finding> {
   const missing: string[] = [];
   const install = tool(facts.flavour, 'install');
   const mk = tool(facts.flavour, 'mkconfig');
@@ -276,8 +276,9 @@ async function checkTools(ctx: PluginContext, facts: GrubPlanFacts, needed: bool
     `the installation has no ${missing.join(', ')}`,
     `install the packages ${[base, ...pkgs].join(', ')} inside the installation (chroot), then run the fix again`,
   ];
-  if (!needed) return { ...ok('tools', 'The installation lacks GRUB tools (only needed for a repair)', evidence, data) };
-  return { ...blocker('tools', `The installation has no ${install} (package ${[base, ...pkgs].join(' / ')}): GRUB cannot be reinstalled`, evidence), data };
+  const neededMissing = missing.filter((m) => (m.endsWith(mk) ? need.mkconfig : need.install));
+  if (neededMissing.length === 0) return { ...ok('tools', 'The installation lacks GRUB tools (only needed for a repair)', evidence, data) };
+  return { ...blocker('tools', `The installation has no ${neededMissing.map((m) => m.split('/').pop()).join(', ')} (package ${[base, ...pkgs].join(' / ')}): GRUB cannot be reinstalled`, evidence), data };
 }
 
 export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
@@ -291,6 +292,7 @@ export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
   else for (const id of ['modules-x86_64-efi', 'esp-loader']) found.push(skipped(id, id, 'the installation does not boot in UEFI mode'));
   ctx.progress('checking grub.cfg');
   found.push(...await checkCfg(ctx, facts));
-  const needed = found.some((f) => f.state === 'detected' && f.fixable);
-  return [await checkTools(ctx, facts, needed), ...found];
+  const fixable = found.filter((f) => f.state === 'detected' && f.fixable);
+  const install = fixable.some((f) => !f.id.startsWith('grub.cfg'));
+  return [await checkTools(ctx, facts, { install, mkconfig: fixable.length > 0 }), ...found];
 }
