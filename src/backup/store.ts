@@ -256,6 +256,7 @@ export async function openBackupStore(dir: string, deps: { runner: Runner; log: 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EROFS') throw askForStore(`The backup store ${dir} is on a read-only filesystem.`);
+    await checkStoreUsable(dir, 0); // says "read-only" when mkdir -p only said ENOENT
     if (code === 'ENOSPC') throw askForStore(`The backup store ${dir} cannot be created: no space left.`);
     throw askForStore(`The backup store ${dir} cannot be created (${code ?? (e as Error).message}).`);
   }
