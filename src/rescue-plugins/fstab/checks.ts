@@ -26,6 +26,9 @@ export interface FstabFacts {
   root: PartitionRef | null;
   /** Target paths that exist, among those pathsToCheck() named. */
   existing: ReadonlySet<string>;
+  /** firstaid's own mount directory (runtimeDir()): a device mounted anywhere else belongs to the
+   *  live system and is never offered as a replacement. */
+  ownMountPrefix?: string;
 }
 
 export interface CandidateFs {
@@ -264,7 +267,7 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
       continue;
     }
     // Resolved: does the declared type match what is on the disk?
-    if (dev.fstype && e.vfstype !== 'auto') {
+    if (dev.fstype && e.vfstype !== 'auto' && isKnownFsType(e.vfstype)) {
       const same = sameFormat(e.vfstype, dev.fstype);
       if (same === 'different') {
         sourceProblems++;
@@ -383,7 +386,9 @@ function findCandidate(e: FstabEntry, c: Ctx, claimed: ReadonlySet<string>): { p
     if (d && d.uuid) return { pick: candidateOf(d), all: [candidateOf(d)], why: `${describeFs(candidateOf(d))} is the filesystem this installation was found on` };
   }
   const wantType = e.vfstype;
-  const pool = c.flat.filter((d) => mountable(d) && d.uuid && !claimed.has(d.path) && d.path !== root?.device && d.size >= 1024 * 1024);
+  const own = c.facts.ownMountPrefix;
+  const liveInUse = (d: BlockDevice) => d.mountpoints.some((m) => m && !(own && (m === own || m.startsWith(own + '/'))));
+  const pool = c.flat.filter((d) => mountable(d) && d.uuid && !claimed.has(d.path) && d.path !== root?.device && d.size >= 1024 * 1024 && !liveInUse(d));
   const typed = wantType === 'auto' ? pool.filter((d) => d.fstype !== 'swap') : pool.filter((d) => d.fstype && sameFormat(wantType, d.fstype) !== 'different');
   const all = typed.map(candidateOf);
   if (typed.length === 0) {

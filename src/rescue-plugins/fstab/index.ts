@@ -5,6 +5,7 @@
  * to boot, comment out lines that cannot be parsed. Only /etc/fstab is ever written.
  */
 import { FirstaidError } from '../../core/errors.js';
+import { runtimeDir } from '../../core/paths.js';
 import type { Finding, Plan, PluginContext, RescuePlugin } from '../types.js';
 import { checkFstab, pathsToCheck, FSTAB_PATH, PLUGIN_ID } from './checks.js';
 import { parseFstab } from './parse.js';
@@ -32,7 +33,7 @@ export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
   const existing = new Set<string>();
   for (const p of pathsToCheck(parsed)) if (await ctx.target.exists(p)) existing.add(p);
   const root = ctx.system.root ?? null;
-  const findings = checkFstab(parsed, { text, devices: ctx.devices, root, existing });
+  const findings = checkFstab(parsed, { text, devices: ctx.devices, root, existing, ownMountPrefix: runtimeDir() });
   findings.push({
     id: FILE_FINDING,
     pluginId: PLUGIN_ID,
