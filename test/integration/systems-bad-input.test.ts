@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { needs } from '../helpers/env.ts';
-import { fixtureImage } from '../helpers/images.ts';
-import type { Installation } from '../../src/devices/types.ts';
-import { assertNothingLeft, build, runFirstaid, sandbox, type Sandbox } from './systems-helpers.ts';
+import { needs } from '../helpers/env.js';
+import { fixtureImage } from '../helpers/images.js';
+import type { Installation } from '../../src/devices/types.js';
+import { assertNothingLeft, build, runFirstaid, sandbox, type Sandbox } from './systems-helpers.js';
 
 const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'sfdisk', 'mkfs.ext4', 'mkfs.minix', 'setpriv'] });
 

@@ -1,9 +1,9 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { needs } from '../helpers/env.ts';
-import { fixtureImage, type ImageType } from '../helpers/images.ts';
-import type { Installation } from '../../src/devices/types.ts';
-import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.ts';
+import { needs } from '../helpers/env.js';
+import { fixtureImage, type ImageType } from '../helpers/images.js';
+import type { Installation } from '../../src/devices/types.js';
+import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.js';
 
 const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'mdir'] });
 

@@ -1,8 +1,8 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { needs } from '../helpers/env.ts';
-import { fixtureImage } from '../helpers/images.ts';
-import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.ts';
+import { needs } from '../helpers/env.js';
+import { fixtureImage } from '../helpers/images.js';
+import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.js';
 
 const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid'] });
 

@@ -2,9 +2,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { needs } from '../helpers/env.ts';
-import type { Installation } from '../../src/devices/types.ts';
-import { build, runFirstaid, sandbox } from './systems-helpers.ts';
+import { needs } from '../helpers/env.js';
+import type { Installation } from '../../src/devices/types.js';
+import { build, runFirstaid, sandbox } from './systems-helpers.js';
 
 const N = needs({ root: true, tools: ['findmnt', 'lsblk'] });
 

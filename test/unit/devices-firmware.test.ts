@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeFirmware, type FirmwareFacts } from '../../src/devices/firmware.ts';
+import { judgeFirmware, type FirmwareFacts } from '../../src/devices/firmware.js';
 
 const base: FirmwareFacts = { platforms: [], pttype: 'gpt', hasBiosGrub: false, hasEsp: false, espHasLoader: null };
 

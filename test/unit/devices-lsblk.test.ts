@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { flattenDevices, mergeProbe, parseBlkidExport, parseLsblkJson } from '../../src/devices/lsblk.ts';
-import { resolveSpec } from '../../src/devices/resolve-spec.ts';
-import { diskOf, isBiosGrubType, isEspType, partitionsOf } from '../../src/devices/partitions.ts';
+import { flattenDevices, mergeProbe, parseBlkidExport, parseLsblkJson } from '../../src/devices/lsblk.js';
+import { resolveSpec } from '../../src/devices/resolve-spec.js';
+import { diskOf, isBiosGrubType, isEspType, partitionsOf } from '../../src/devices/partitions.js';
 
 // Captured verbatim: `lsblk -J -b -o <LSBLK_COLUMNS> /dev/loop1` on this udev-less machine with the
 // hybrid fixture image attached (filesystem fields are empty without udev; blkid -p fills them).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOsRelease, prettyName } from '../../src/devices/os-release.ts';
+import { parseOsRelease, prettyName } from '../../src/devices/os-release.js';
 
 test('os-release: quoted, unquoted, escapes, comments', () => {
   const os = parseOsRelease([
