@@ -90,7 +90,13 @@ export async function mountDevice(
 ): Promise<MountHandle> {
   const type = mountType(o.fstype);
   const args = [...(type ? ['-t', type] : []), '-o', o.readOnly ? readOnlyOptions(o.fstype) : 'rw', device, dir];
-  await deps.runner.run('mount', args, { readOnly: o.readOnly, timeoutMs: 120_000 });
+  // Registered before mounting, so a signal arriving while mount runs still unmounts it.
   const h: TeardownHandle = deps.teardown.push(`umount ${dir}`, () => unmount(deps, dir));
+  try {
+    await deps.runner.run('mount', args, { readOnly: o.readOnly, timeoutMs: 120_000 });
+  } catch (e) {
+    h.forget();
+    throw e;
+  }
   return { device, dir, readOnly: o.readOnly, release: () => h.release() };
 }
