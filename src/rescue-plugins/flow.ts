@@ -337,15 +337,15 @@ async function restoreDevices(space: BackupSpace, deps: FlowDeps): Promise<{ dev
 /** Splits "<plugin>/<stamp>-<id>" or a path to the space directory into store dir and id. */
 export function parseBackupRef(ref: string): { id: string; storeDir: string | null } {
   const clean = ref.replace(/\/+$/, '');
-  if (clean.startsWith('/') || clean.startsWith('.')) {
+  const bad = () => new FirstaidError('bad-backup-id', `"${ref}" is not a backup id.`, 'Give an id like grub/20261122T205400Z-ab12cd (firstaid backups list) or the path of a backup directory.', 2);
+  const valid = (id: string) => /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_:-]+$/.test(id) && !id.split('/').some((c) => c === '.' || c === '..');
+  if (clean.startsWith('/')) {
     const parts = clean.split('/');
     const id = parts.slice(-2).join('/');
-    const storeDir = parts.slice(0, -2).join('/') || '/';
-    return { id, storeDir };
+    if (!valid(id) || parts.includes('..')) throw bad();
+    return { id, storeDir: parts.slice(0, -2).join('/') || '/' };
   }
-  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.:-]+$/.test(clean)) {
-    throw new FirstaidError('bad-backup-id', `"${ref}" is not a backup id.`, 'Give an id like grub/20261122T205400Z-ab12cd (firstaid backups list) or the path of a backup directory.', 2);
-  }
+  if (!valid(clean)) throw bad();
   return { id: clean, storeDir: null };
 }
 
