@@ -2,6 +2,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fixtureImage } from '../helpers/images.js';
+import { SessionLog } from '../../src/core/log.js';
+import { Runner } from '../../src/core/runner.js';
+import { Teardown } from '../../src/core/teardown.js';
+import { openTargetSession } from '../../src/devices/session.js';
 import { needs } from '../helpers/env.js';
 import type { Installation } from '../../src/devices/types.js';
 import { build, runFirstaid, sandbox } from './systems-helpers.js';
@@ -109,6 +115,49 @@ describe('firstaid systems --root on adversarial trees reads the target, never t
       assert.match(r.stderr, /is not a directory/);
     } finally {
       sb.dispose();
+    }
+  });
+
+  test('--root on a mountpoint: the device comes from findmnt; remountReadWrite of a ro mount is undone', needs({ root: true, loop: true, tools: ['sfdisk'] }), async () => {
+    const img = fixtureImage('uefi');
+    const mnt = mkdtempSync(join(base, 'mnt-'));
+    try {
+      const table = JSON.parse(execFileSync('sfdisk', ['-J', img.path], { encoding: 'utf8' })) as { partitiontable: { partitions: { start: number; size: number }[] } };
+      const p = table.partitiontable.partitions[Number(img.info.ROOT_PART) - 1]!;
+      // A writable loop device over the root partition alone, mounted read-only by "someone else".
+      const loop = execFileSync('losetup', ['-f', '--show', '-o', String(p.start * 512), '--sizelimit', String(p.size * 512), img.path], { encoding: 'utf8' }).trim();
+      try {
+        execFileSync('mount', ['-o', 'ro', loop, mnt]);
+        try {
+          const s = await systemsJson(mnt);
+          assert.equal(s.id, `uuid:${img.info.ROOT_UUID}`);
+          assert.equal(s.root.uuid, img.info.ROOT_UUID);
+          const source = execFileSync('findmnt', ['-n', '-o', 'SOURCE', '--mountpoint', mnt], { encoding: 'utf8' }).trim();
+          assert.equal(s.root.device, source);
+          assert.equal(s.disk.path, source);
+          assert.ok(!s.evidence.some((e) => /best effort/.test(e)), s.evidence.join('\n'));
+          assert.deepEqual(s.kernels, [`/boot/vmlinuz-${img.info.KERNEL}`]);
+  
+          const log = new SessionLog();
+          const deps = { runner: new Runner({ log }), log, teardown: new Teardown(log) };
+          const session = await openTargetSession({ kind: 'root', dir: mnt }, deps, { writable: true });
+          const sys = await session.mount(session.installations[0]!);
+          const opts = () => execFileSync('findmnt', ['-n', '-o', 'OPTIONS', '--mountpoint', mnt], { encoding: 'utf8' }).split(',');
+          assert.ok(opts().includes('ro'));
+          await sys.remountReadWrite();
+          assert.ok(opts().includes('rw'));
+          await sys.close();
+          assert.ok(opts().includes('ro'), 'read-only again after close');
+          await deps.teardown.runAll();
+        } finally {
+          execFileSync('umount', [mnt]);
+        }
+      } finally {
+        execFileSync('losetup', ['-d', loop]);
+      }
+      assert.equal(execFileSync('losetup', ['-j', img.path], { encoding: 'utf8' }).trim(), '');
+    } finally {
+      img.dispose();
     }
   });
 });
