@@ -1,0 +1,153 @@
+/**
+ * The services interface over the real core: a target session (devices), the flow engine and
+ * the backup store. Thin on purpose: the screens' logic is tested with a stand-in, the core
+ * with its own tests; this file only maps one onto the other.
+ */
+import { FirstaidError } from '../core/errors.js';
+import { Teardown, type TeardownHandle } from '../core/teardown.js';
+import type { CliContext } from '../cli/context.js';
+import { openTargetSession } from '../devices/session.js';
+import { describeSpec, targetSpecFromOptions } from '../devices/open-system.js';
+import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
+import { diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
+import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
+import type { Finding, FlowStage } from '../rescue-plugins/types.js';
+import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/store.js';
+import type { OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
+import { toUserError } from './tasks.js';
+
+/** Stages after which stopping midway would leave a half-applied fix (the engine restores on failure). */
+const UNSAFE: FlowStage[] = ['apply', 'verify', 'restore'];
+
+export class RealServices implements Services {
+  private spec: TargetSpec;
+  private session: TargetSession | null = null;
+  /** Undoes this session's loop devices and mounts (when another image is attached, or on close). */
+  private sessionTeardown: Teardown | null = null;
+  private sessionHandle: TeardownHandle | null = null;
+  private system: MountedSystem | null = null;
+  private findings = new Map<string, Finding[]>();
+
+  constructor(private readonly ctx: CliContext) {
+    this.spec = targetSpecFromOptions(ctx.options);
+  }
+
+  describeTarget(): string {
+    return describeSpec(this.spec).replace(/^the /, '');
+  }
+
+  private async closeSession(): Promise<void> {
+    this.system = null;
+    this.session = null;
+    this.findings.clear();
+    const handle = this.sessionHandle;
+    this.sessionHandle = null;
+    this.sessionTeardown = null;
+    await handle?.release();
+  }
+
+  async listSystems(target?: TargetChoice, onProgress?: OnProgress) {
+    if (target?.image !== undefined) this.spec = { kind: 'image', file: target.image };
+    else if (target?.root !== undefined) this.spec = { kind: 'root', dir: target.root };
+    await this.closeSession();
+    onProgress?.({ step: `Looking at ${describeSpec(this.spec)} (read-only)` });
+    const teardown = new Teardown(this.ctx.log);
+    this.sessionTeardown = teardown;
+    this.sessionHandle = this.ctx.teardown.push('screens: target session', () => teardown.runAll());
+    this.session = await openTargetSession(this.spec, { runner: this.ctx.runner, log: this.ctx.log, teardown }, { writable: true });
+    return this.session.installations;
+  }
+
+  async selectSystem(id: string): Promise<void> {
+    if (this.system?.installation.id === id) return;
+    if (!this.session || !this.sessionTeardown) throw new FirstaidError('no-session', 'No disk has been looked at yet.', 'Choose "Repair a system" first.');
+    const inst = this.session.installations.find((i) => i.id === id);
+    if (!inst) throw new FirstaidError('unknown-system', `The installation ${id} is not on this disk any more.`, 'Go back and choose the system again.');
+    await this.system?.close();
+    this.findings.clear();
+    this.system = await this.session.mount(inst);
+  }
+
+  private deps(onProgress?: OnProgress, signal?: AbortSignal): FlowDeps {
+    if (!this.session || !this.system || !this.sessionTeardown) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system first (Repair a system).');
+    return {
+      runner: this.ctx.runner,
+      log: this.ctx.log,
+      teardown: this.sessionTeardown,
+      system: this.system,
+      devices: this.session.devices,
+      ...(this.ctx.options.backupStore !== undefined ? { storeDir: this.ctx.options.backupStore } : {}),
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onProgress: (stage: FlowStage, message: string) => onProgress({ step: `${stage}: ${message}`, stage, cancellable: !UNSAFE.includes(stage) }) } : {}),
+    };
+  }
+
+  async diagnose(onProgress?: OnProgress, signal?: AbortSignal): Promise<PluginDiagnosis[]> {
+    const out = await diagnoseAll(PLUGINS, this.deps(onProgress, signal));
+    return out.map((d) => {
+      const plugin = requirePlugin(d.pluginId);
+      this.findings.set(d.pluginId, d.findings);
+      return { pluginId: d.pluginId, title: plugin.title, description: plugin.description, findings: d.findings, error: d.error ?? null };
+    });
+  }
+
+  async plan(pluginId: string, choices: Record<string, string>) {
+    return planFix(requirePlugin(pluginId), this.findings.get(pluginId) ?? [], this.deps(), choices);
+  }
+
+  async fix(pluginId: string, plan: import('../rescue-plugins/types.js').Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal) {
+    const r = await runFix(requirePlugin(pluginId), plan, this.deps(onProgress, signal), {
+      dryRun: this.ctx.runner.dryRun,
+      choices,
+      findingsBefore: this.findings.get(pluginId) ?? [],
+    });
+    this.findings.delete(pluginId);
+    return r;
+  }
+
+  private async storeDir(): Promise<string> {
+    if (this.ctx.options.backupStore !== undefined) return this.ctx.options.backupStore;
+    if (!this.system) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system whose backups to list.');
+    return defaultStoreDir(this.system.target);
+  }
+
+  async listBackups() {
+    const store = await openBackupStoreReadOnly(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    return store.list();
+  }
+
+  async revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult> {
+    try {
+      await revertFix(backupId, this.deps(onProgress, signal), opts);
+      this.findings.clear();
+      return { backupId, ok: true, error: null, changedSinceFix: [] };
+    } catch (err) {
+      const e = toUserError(err);
+      if (e.code !== 'changed-since-fix') throw err;
+      // The engine names the changed origins in its message: "...: /a, /b".
+      const list = e.message.slice(e.message.indexOf(': ') + 2).split(', ').filter(Boolean);
+      return { backupId, ok: false, error: { message: 'Some files changed after the fix, so nothing was restored.', hint: 'Look at the list; press f to restore anyway (overwrites those changes).' }, changedSinceFix: list };
+    }
+  }
+
+  async deleteBackup(backupId: string): Promise<void> {
+    if (this.ctx.options.backupStore === undefined) await this.system?.remountReadWrite();
+    const store = await openBackupStore(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    await store.deleteSpace(backupId);
+  }
+
+  logEntries() {
+    return this.ctx.log.entries;
+  }
+
+  subscribeLog(fn: Parameters<Services['subscribeLog']>[0]) {
+    const off = this.ctx.log.subscribe(fn);
+    return () => {
+      off();
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.closeSession();
+  }
+}
