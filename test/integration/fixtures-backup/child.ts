@@ -1,0 +1,37 @@
+/**
+ * A process that backs up into a store, for the crash and concurrency tests.
+ *   child.ts loop  STORE ROOT COUNT   back up /tree COUNT times (getBackup, backupPath, value, commit, verify)
+ *   child.ts hold  STORE              take the store lock and keep it until killed
+ * Prints "READY" once started, "B <start> <end>" per backupPath (ms), "DONE <id>" per space.
+ */
+import { SessionLog } from '../../../src/core/log.js';
+import { Runner } from '../../../src/core/runner.js';
+import { TargetRoot } from '../../../src/core/target-root.js';
+import { openBackupStore } from '../../../src/backup/store.js';
+import { StoreLock } from '../../../src/backup/lock.js';
+
+const [mode, storeDir, rootDir, countArg] = process.argv.slice(2);
+const log = new SessionLog();
+const runner = new Runner({ log });
+
+if (mode === 'hold') {
+  const lock = new StoreLock(storeDir!);
+  await lock.acquire();
+  process.stdout.write('LOCKED\n');
+  setInterval(() => undefined, 1 << 30);
+} else {
+  const target = await TargetRoot.open(rootDir!, runner);
+  const store = await openBackupStore(storeDir!, { runner, log });
+  process.stdout.write('READY\n');
+  for (let i = 0; i < Number(countArg ?? 1); i++) {
+    const space = await store.getBackup('crash', target, { persistent: true, description: `pass ${i} of ${process.pid}` });
+    const t0 = Date.now();
+    await space.backupPath('/tree');
+    process.stdout.write(`B ${t0} ${Date.now()}\n`);
+    await space.backupValue({ pid: process.pid, i }, 'facts');
+    await space.commit();
+    const v = await space.verify();
+    if (!v.ok) throw new Error(v.problems.join('; '));
+    process.stdout.write(`DONE ${space.id}\n`);
+  }
+}
