@@ -52,12 +52,6 @@ export function readOnlyOptions(fstype: string | null): string {
   }
 }
 
-/** The mount type to ask for: ext2/ext3 go through the ext4 driver too (it knows noload). */
-function mountType(fstype: string | null): string | null {
-  if (fstype === 'ext2' || fstype === 'ext3' || fstype === 'ext4') return 'ext4';
-  return fstype;
-}
-
 export interface MountHandle {
   device: string;
   dir: string;
@@ -88,7 +82,7 @@ export async function mountDevice(
   dir: string,
   o: { fstype: string | null; readOnly: boolean },
 ): Promise<MountHandle> {
-  const type = mountType(o.fstype);
+  const type = o.fstype;
   const args = [...(type ? ['-t', type] : []), '-o', o.readOnly ? readOnlyOptions(o.fstype) : 'rw', device, dir];
   // Registered before mounting, so a signal arriving while mount runs still unmounts it.
   const h: TeardownHandle = deps.teardown.push(`umount ${dir}`, () => unmount(deps, dir));

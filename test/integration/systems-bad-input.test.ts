@@ -77,14 +77,14 @@ describe('firstaid systems: bad input gives a clear error and leaves nothing beh
     await expectError(f, /no Linux installation found on the image .*minix\.img; \/dev\/loop\d+: unknown filesystem minix, not inspected/);
   });
 
-  test('a whole-disk filesystem image (no partition table) is a single candidate', async () => {
-    const tree = join(dir, 'tree');
+  for (const fs of ['ext4', 'ext3', 'ext2']) test(`a whole-disk ${fs} image (no partition table) is a single candidate`, async () => {
+    const tree = join(dir, `tree-${fs}`);
     mkdirSync(join(tree, 'etc'), { recursive: true });
     mkdirSync(join(tree, 'boot'), { recursive: true });
     writeFileSync(join(tree, 'etc', 'os-release'), 'PRETTY_NAME="Tiny Linux 1"\nID=tiny\n');
     writeFileSync(join(tree, 'boot', 'vmlinuz-1.0'), 'k');
-    const f = join(dir, 'fs.img');
-    execFileSync('mkfs.ext4', ['-q', '-F', '-d', tree, f, '16M']);
+    const f = join(dir, `${fs}.img`);
+    execFileSync(`mkfs.${fs}`, ['-q', '-F', '-d', tree, f, '16M']);
     sb = sandbox();
     try {
       const r = await runFirstaid(['systems', '--image', f, '--json'], { sandbox: sb });
@@ -93,6 +93,7 @@ describe('firstaid systems: bad input gives a clear error and leaves nothing beh
       assert.equal(systems.length, 1);
       const s = systems[0]!;
       assert.equal(s.name, 'Tiny Linux 1');
+      assert.equal(s.root.fstype, fs);
       assert.match(s.root.device, /^\/dev\/loop\d+$/);
       assert.equal(s.disk.path, s.root.device);
       assert.deepEqual(s.kernels, ['/boot/vmlinuz-1.0']);
