@@ -128,3 +128,9 @@ test('a filesystem the live system itself has mounted is never offered as the re
   const f = detected(check(text, { devices }))[0]!;
   assert.equal(f.data!.candidate, null);
 });
+
+test('a line whose mount point is not a path is unparsable (swap lines excepted)', () => {
+  assert.deepEqual(ids(HEALTHY + 'ghlvht bqyemc b3q1g0\n'), ['fstab.unparsable:6']);
+  assert.deepEqual(ids(HEALTHY + `UUID=${DATA_UUID} srv ext4 defaults 0 2\n`), ['fstab.unparsable:6']);
+  assert.deepEqual(ids(HEALTHY.replace(DATA_UUID, STALE) + `LABEL=data swap swap sw 0 0\n`).filter((x) => x.includes(':6')), ['fstab.fstype-mismatch:6']);
+});

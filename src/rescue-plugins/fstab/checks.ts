@@ -179,6 +179,20 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
     });
   }
 
+  // A mount point must be an absolute path (swap lines name none); mount and systemd reject others.
+  for (const e of list) {
+    if (glued.has(e.lineNo) || isSwap(e) || e.file.startsWith('/')) continue;
+    glued.add(e.lineNo);
+    add(c, {
+      id: `fstab.unparsable:${e.lineNo}`,
+      title: `fstab line ${e.lineNo} cannot be parsed`,
+      state: 'detected',
+      severity: 'error',
+      evidence: [lineTag(e), `Its mount point "${e.file}" is not an absolute path.`, 'mount and systemd reject such a line; it will be commented out with a "#firstaid: unparsable:" marker.'],
+      fixable: true,
+      data: { line: e.lineNo, reason: `mount point "${e.file}" is not an absolute path` },
+    });
+  }
   const real = list.filter((e) => !glued.has(e.lineNo));
   for (const e of real) {
     if (!isKnownFsType(e.vfstype)) {

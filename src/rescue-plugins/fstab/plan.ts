@@ -90,7 +90,7 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
     if (!cur) continue;
     const d = f.data ?? {};
     if (k.check === 'unparsable') {
-      if (cur.kind !== 'invalid') continue;
+      if (cur.kind === 'comment' || cur.kind === 'blank') continue;
       lines[k.line - 1] = commentOut(cur, 'unparsable');
       what.push(`comment out unparsable line ${k.line}`);
     } else if (k.check === 'missing-blank') {

@@ -1,0 +1,175 @@
+/**
+ * firstaid diagnose / fix fstab / revert on real fixture images (root, loop devices): the stale
+ * data-disk UUID, an ESP UUID, garbage, a full disk; read-only diagnosis and idempotence by hash.
+ */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { needs } from '../helpers/env.js';
+import { breakImage, fixtureImage } from '../helpers/images.js';
+import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.js';
+import { readRootFile, sha256, withPartition, writeRootFile } from './fstab-image.js';
+import type { Finding, FixResult } from '../../src/rescue-plugins/types.js';
+
+const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'mdir'] });
+
+interface DiagnoseJson { system: { id: string; name: string }; plugins: { pluginId: string; findings: Finding[]; error?: unknown }[] }
+
+function fstabFindings(stdout: string): Finding[] {
+  const j = JSON.parse(stdout) as DiagnoseJson;
+  return j.plugins.find((p) => p.pluginId === 'fstab')!.findings;
+}
+
+describe('fstab on fixture images', N, () => {
+  before(() => build());
+
+  test('healthy bios and uefi images: diagnose finds nothing, mounts nothing read-write, changes no byte', async () => {
+    for (const type of ['bios', 'uefi'] as const) {
+      const img = fixtureImage(type);
+      const sb = sandbox();
+      try {
+        const h0 = await sha256(img.path);
+        const r = await runFirstaid(['diagnose', '--image', img.path, '--json'], { sandbox: sb });
+        assert.equal(r.code, 0, `${type}: ${r.stdout}\n${r.stderr}`);
+        const f = fstabFindings(r.stdout);
+        assert.deepEqual(f.filter((x) => x.state !== 'checked'), []);
+        assert.ok(f.length >= 5, 'every check reports itself');
+        assert.equal(await sha256(img.path), h0, 'image unchanged by diagnose');
+        const cmds = loggedCommands(sb);
+        assert.ok(!cmds.some((a) => a[0] === 'mount' && a.some((x) => /(^|,)rw(,|$)|remount,rw/.test(x))), `a read-write mount: ${JSON.stringify(cmds.filter((a) => a[0] === 'mount'))}`);
+        assert.ok(cmds.some((a) => a[0] === 'losetup' && a.includes('-r')), 'the image is attached read-only');
+        assertNothingLeft(img.path, sb);
+      } finally {
+        sb.dispose();
+        img.dispose();
+      }
+    }
+  });
+
+  test('stale data UUID: diagnose detects it, fix remaps it, second fix changes nothing, revert restores byte for byte', async () => {
+    const img = fixtureImage('bios');
+    const sb = sandbox();
+    const root = img.info.ROOT_PART;
+    try {
+      await breakImage(img.path, 'fstab-uuid-data');
+      const broken = readRootFile(img.path, root, 'etc/fstab');
+      assert.ok(!broken.includes(img.info.DATA_UUID));
+
+      const d = await runFirstaid(['diagnose', '--image', img.path, '--json'], { sandbox: sb });
+      assert.equal(d.code, 1, d.stderr);
+      const stale = fstabFindings(d.stdout).find((f) => f.state === 'detected')!;
+      assert.match(stale.id, /^fstab\.unresolved-source:\d+$/);
+      assert.match(stale.evidence.join('\n'), /only unclaimed ext4 filesystem/);
+
+      // Without --yes and without a terminal: exit 2, nothing written.
+      const h0 = await sha256(img.path);
+      const no = await runFirstaid(['fix', 'fstab', '--image', img.path], { sandbox: sb });
+      assert.equal(no.code, 2, no.stdout + no.stderr);
+      assert.match(no.stderr, /add --yes to apply, or --dry-run to see the plan/);
+      const dry = await runFirstaid(['fix', 'fstab', '--dry-run', '--image', img.path], { sandbox: sb });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, new RegExp(`\\+UUID=${img.info.DATA_UUID} /srv/data ext4`));
+      assert.match(dry.stdout, /Backed up first:\n\s+\/etc\/fstab/);
+      assert.equal(await sha256(img.path), h0, 'dry run and refusal change nothing');
+
+      const fix = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
+      assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+      const id = /Backup: (fstab\/\S+) in /.exec(fix.stdout)?.[1];
+      assert.ok(id, fix.stdout);
+      assert.match(fix.stdout, new RegExp(`firstaid revert ${id!.replace('/', '\\/')}`));
+      const fixed = readRootFile(img.path, root, 'etc/fstab');
+      assert.equal(fixed, broken.replace(/^UUID=\S+( \/srv\/data )/m, `UUID=${img.info.DATA_UUID}$1`));
+      assert.ok(withPartition(img.path, root, (m) => execFileSync('ls', [`${m}/var/lib/firstaid/backups/${id}`], { encoding: 'utf8' })).includes('manifest.json'));
+
+      const h1 = await sha256(img.path);
+      const again = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /Nothing to fix/);
+      assert.equal(await sha256(img.path), h1, 'a second fix changes nothing');
+
+      const rv = await runFirstaid(['revert', id!, '--image', img.path], { sandbox: sb });
+      assert.equal(rv.code, 0, rv.stdout + rv.stderr);
+      assert.match(rv.stdout, /\/etc\/fstab/);
+      assert.equal(readRootFile(img.path, root, 'etc/fstab'), broken);
+      assertNothingLeft(img.path, sb);
+    } finally {
+      sb.dispose();
+      img.dispose();
+    }
+  });
+
+  test('uefi: a stale ESP UUID is remapped to the ESP (vfat), --json result names the backup', async () => {
+    const img = fixtureImage('uefi');
+    const sb = sandbox();
+    try {
+      const text = readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab');
+      writeRootFile(img.path, img.info.ROOT_PART, 'etc/fstab', text.replace(img.info.ESP_UUID, '1234-ABCD'));
+      const r = await runFirstaid(['fix', 'fstab', '--yes', '--json', '--image', img.path], { sandbox: sb });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const { result } = JSON.parse(r.stdout) as { result: FixResult };
+      assert.equal(result.ok, true);
+      assert.equal(result.verified, true);
+      assert.match(result.backupId!, /^fstab\//);
+      assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), text);
+      assertNothingLeft(img.path, sb);
+    } finally {
+      sb.dispose();
+      img.dispose();
+    }
+  });
+
+  test('an fstab full of garbage: unparsable lines commented out with the marker, backup intact, revert restores it', async () => {
+    const img = fixtureImage('bios');
+    const sb = sandbox();
+    const root = img.info.ROOT_PART;
+    try {
+      const good = readRootFile(img.path, root, 'etc/fstab');
+      // Random printable junk lines among the real ones (seeded, so a failure can be replayed).
+      let seed = 42;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const junk = Array.from({ length: 12 }, () => Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => Math.floor(rnd() * 1e9).toString(36)).join(' '));
+      const garbage = [junk.slice(0, 6).join('\n'), good, junk.slice(6).join('\n'), 'x y z defaults nodigits 1'].join('\n') + '\n';
+      writeRootFile(img.path, root, 'etc/fstab', garbage);
+      const r = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const after = readRootFile(img.path, root, 'etc/fstab');
+      for (const line of after.split('\n').filter(Boolean)) {
+        const wasGood = good.split('\n').includes(line);
+        assert.ok(wasGood || line.startsWith('#firstaid: unparsable: ') || /^UUID=\S+ \S+ \S+/.test(line) || line.startsWith('#'), `line left as is: ${line}`);
+      }
+      for (const line of good.split('\n').filter(Boolean)) assert.ok(after.split('\n').includes(line), `good line lost: ${line}`);
+      const id = /Backup: (fstab\/\S+) in /.exec(r.stdout)![1]!;
+      const rv = await runFirstaid(['revert', id, '--image', img.path], { sandbox: sb });
+      assert.equal(rv.code, 0, rv.stdout + rv.stderr);
+      assert.equal(readRootFile(img.path, root, 'etc/fstab'), garbage);
+      assertNothingLeft(img.path, sb);
+    } finally {
+      sb.dispose();
+      img.dispose();
+    }
+  });
+
+  test('a full target disk: a clear message, fstab untouched, nothing left behind', async () => {
+    const img = fixtureImage('bios');
+    const sb = sandbox();
+    const root = img.info.ROOT_PART;
+    try {
+      await breakImage(img.path, 'fstab-uuid-data');
+      const broken = readRootFile(img.path, root, 'etc/fstab');
+      withPartition(img.path, root, (m) => {
+        // Fill every block, reserved ones too (root may use them).
+        try { execFileSync('dd', ['if=/dev/zero', `of=${m}/filler`, 'bs=4M', 'status=none'], { stdio: 'ignore' }); } catch { /* ENOSPC is the point */ }
+        execFileSync('sync');
+      }, { rw: true });
+      const r = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout + r.stderr, /backup failed, so nothing was changed.*(free|space)/is);
+      assert.match(r.stdout + r.stderr, /--backup-store/);
+      assert.equal(readRootFile(img.path, root, 'etc/fstab'), broken);
+      assertNothingLeft(img.path, sb);
+    } finally {
+      sb.dispose();
+      img.dispose();
+    }
+  });
+});
