@@ -25,6 +25,8 @@ import type { StoreLock } from './lock.js';
 export interface SpaceHost {
   runner: Runner;
   log: SessionLog;
+  /** A read-only store: verify() does not record its result. */
+  readOnly: boolean;
   /** Runs fn holding the store lock (serialized in this process too). */
   exclusive<T>(fn: (lock: StoreLock) => Promise<T>): Promise<T>;
   /** Removes the space directory (cleanup). */
@@ -346,7 +348,7 @@ export class Space implements BackupSpace {
       const ok = problems.length === 0;
       this.objectsVerified = ok;
       // Record the result (not over a manifest that is itself the problem).
-      if (!mp && this.manifest.state === 'complete') {
+      if (!mp && this.manifest.state === 'complete' && !this.host.readOnly) {
         await lock.assertOwned();
         this.manifest.verified = { at: new Date().toISOString(), ok, problems };
         await writeManifest(this.dir, this.manifest);

@@ -62,6 +62,15 @@ export async function checkStoreUsable(dir: string, needBytes: number): Promise<
   }
 }
 
+/** Stands in for the lock of a read-only store: every commit point refuses. */
+function readOnlyLock(dir: string): StoreLock {
+  const lock = new StoreLock(dir);
+  lock.assertOwned = async () => {
+    throw new FirstaidError('store-read-only', `The backup store ${dir} was opened read-only; nothing can be written to it.`, 'Make the target writable (a fix or delete does that), or use --backup-store DIR.');
+  };
+  return lock;
+}
+
 class Store implements BackupStore {
   private readonly queue: SerialQueue;
   private readonly lock: StoreLock;
@@ -72,6 +81,8 @@ class Store implements BackupStore {
     readonly dir: string,
     private readonly runner: Runner,
     private readonly log: SessionLog,
+    /** Opened for reading only (listing, verify on a read-only mount): no lock file, no writes. */
+    readonly readOnly = false,
   ) {
     let q = queues.get(dir);
     if (!q) queues.set(dir, (q = new SerialQueue()));
@@ -80,12 +91,14 @@ class Store implements BackupStore {
     this.host = {
       runner,
       log,
+      readOnly,
       exclusive: (fn) => this.exclusive(fn),
       removeSpaceDir: (id) => this.deleteSpace(id),
     };
   }
 
   exclusive<T>(fn: (lock: StoreLock) => Promise<T>): Promise<T> {
+    if (this.readOnly) return this.queue.run(() => fn(readOnlyLock(this.dir)));
     return this.queue.run(async () => {
       await this.lock.acquire();
       try {
@@ -103,6 +116,7 @@ class Store implements BackupStore {
   }
 
   async getBackup(pluginId: string, target: TargetRoot, opts: BackupOptions): Promise<BackupSpace> {
+    if (this.readOnly) await readOnlyLock(this.dir).assertOwned();
     if (!isPluginId(pluginId)) throw new FirstaidError('bad-plugin-id', `"${pluginId}" cannot name a backup.`, 'Plugin ids are letters, digits, ".", "_" and "-".', 2);
     return this.exclusive(async (lock) => {
       for (;;) {
@@ -231,6 +245,7 @@ class Store implements BackupStore {
 
   async deleteSpace(id: string): Promise<void> {
     const dir = this.spaceDir(id);
+    if (this.readOnly) await readOnlyLock(this.dir).assertOwned();
     await this.exclusive(async (lock) => {
       try {
         await lstat(dir);
@@ -264,12 +279,12 @@ export async function openBackupStore(dir: string, deps: { runner: Runner; log: 
 }
 
 /** Opens a store for reading only (listing, verify): never creates or chmods it. */
-export async function openBackupStoreReadOnly(dir: string, deps: { runner: Runner; log: SessionLog }): Promise<BackupStore & { summary(id: string): Promise<SpaceSummary> }> {
+export async function openBackupStoreReadOnly(dir: string, deps: { runner: Runner; log: SessionLog }): Promise<BackupStore> {
   let real = dir;
   try {
     real = await realpath(dir);
   } catch {
     // A store that does not exist yet lists as empty.
   }
-  return new Store(real, deps.runner, deps.log);
+  return new Store(real, deps.runner, deps.log, true);
 }
