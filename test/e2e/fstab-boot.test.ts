@@ -1,0 +1,28 @@
+/**
+ * The fstab repair proven by booting: a fixture image whose fstab names a data disk by a UUID that
+ * no longer exists (boot stops in emergency mode), repaired with `firstaid fix fstab --yes` and
+ * defaults, boots to the marker in QEMU.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { needs } from '../helpers/env.js';
+import { bootCheck, breakImage, fixtureImage } from '../helpers/images.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+test('stale data-disk UUID in fstab: fix --yes, then the image boots to BOOT-OK', needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup'] }), async () => {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const img = fixtureImage('bios');
+  try {
+    await breakImage(img.path, 'fstab-uuid-data');
+    const out = execFileSync(join(REPO, 'bin', 'firstaid'), ['fix', 'fstab', '--yes', '--image', img.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.match(out, /Fixed and verified/);
+    assert.match(out, /Backup: fstab\//);
+    const verdict = await bootCheck(img.path, { timeoutSec: 150 });
+    assert.equal(verdict, 'BOOT-OK');
+  } finally {
+    img.dispose();
+  }
+});
