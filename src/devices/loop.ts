@@ -50,9 +50,11 @@ async function sysPartitions(name: string): Promise<string[]> {
   }
 }
 
-async function hasPartitionTable(deps: MountDeps, device: string): Promise<boolean> {
-  const r = await deps.runner.run('blkid', ['-p', '-o', 'export', device], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
-  return /^PTTYPE=/m.test(r.stdout);
+/** Partition numbers in the device's partition table (read from the device, not the kernel). */
+async function tablePartitions(deps: MountDeps, device: string): Promise<number[]> {
+  const r = await deps.runner.run('partx', ['-g', '-o', 'NR', device], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
+  if (r.exitCode !== 0) return [];
+  return r.stdout.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l)).map(Number);
 }
 
 /** Makes sure /dev/<part> exists and is the right device; returns true when we created it. */
@@ -90,14 +92,16 @@ export async function attachImage(deps: MountDeps, file: string, writable: boole
     for (const n of created) await unlink(n).catch(() => undefined);
   });
 
+  // The kernel's partition scan may not have finished (or run) yet: wait for every partition of
+  // the table to show up in sysfs, asking partx to add them when they do not.
+  const want = await tablePartitions(deps, device);
   let parts = await sysPartitions(name);
-  if (parts.length === 0 && (await hasPartitionTable(deps, device))) {
-    for (let i = 0; i < 20 && parts.length === 0; i++) {
-      if (i === 3) await deps.runner.run('partx', ['-a', device], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
-      await new Promise((res) => setTimeout(res, 100));
-      parts = await sysPartitions(name);
-    }
+  for (let i = 0; i < 30 && parts.length < want.length; i++) {
+    if (i === 3 || i === 15) await deps.runner.run('partx', ['-a', device], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
+    await new Promise((res) => setTimeout(res, 100));
+    parts = await sysPartitions(name);
   }
+  if (parts.length < want.length) deps.log.warn(`${device}: the table lists ${want.length} partitions, the kernel shows ${parts.length}`);
   const partitions: string[] = [];
   for (const p of parts) {
     if (await ensureNode(deps, p)) created.push(`/dev/${p}`);

@@ -56,7 +56,8 @@ export const systemsCommand: CliCommand = {
     const session = await openTargetSession(spec, { runner: ctx.runner, log: ctx.log, teardown: ctx.teardown }, { writable: false });
     if (session.installations.length === 0) throw noInstallationError(session);
     if (ctx.options.json) {
-      ctx.out(JSON.stringify({ systems: session.installations }, null, 2));
+      // notes: candidates skipped or found not to be installations (an addition to { systems }).
+      ctx.out(JSON.stringify({ systems: session.installations, notes: session.notes ?? [] }, null, 2));
       return 0;
     }
     const blocks = session.installations.map((i) => formatInstallation(i).join('\n'));
