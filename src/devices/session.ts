@@ -26,7 +26,13 @@ export interface SessionDeps {
 }
 
 /** Filesystems that are known and simply not a Linux root: skipped quietly. */
-const NOT_ROOT_FS = new Set(['vfat', 'swap', 'iso9660', 'squashfs', 'LVM2_member', 'crypto_LUKS', 'linux_raid_member', 'ntfs', 'exfat']);
+const NOT_ROOT_FS = new Set(['vfat', 'swap', 'iso9660', 'squashfs', 'ntfs', 'exfat']);
+/** Containers whose contents firstaid does not open itself: say how to make them visible. */
+const CONTAINERS: Record<string, string> = {
+  LVM2_member: 'LVM physical volume; activate it (vgchange -ay) to have its volumes inspected',
+  crypto_LUKS: 'LUKS encrypted; open it (cryptsetup open) to have it inspected',
+  linux_raid_member: 'RAID member; assemble the array (mdadm --assemble --scan) to have it inspected',
+};
 
 type Source = { kind: 'device'; node: BlockDevice } | { kind: 'dir'; dir: string; readOnlyMount: boolean };
 
@@ -109,7 +115,10 @@ async function inspectDevices(session: Session, deps: SessionDeps, skipMounted: 
   for (const node of flattenDevices(session.devices)) {
     if (!node.fstype) continue;
     if (!ROOT_FS_TYPES.includes(node.fstype)) {
-      if (!NOT_ROOT_FS.has(node.fstype)) session.notes.push(`${node.path}: unknown filesystem ${node.fstype}, not inspected`);
+      const container = CONTAINERS[node.fstype];
+      // An opened container's contents are children of the node: inspected in their own right.
+      if (container && node.children.length === 0) session.notes.push(`${node.path}: ${container}`);
+      else if (!container && !NOT_ROOT_FS.has(node.fstype)) session.notes.push(`${node.path}: unknown filesystem ${node.fstype}, not inspected`);
       continue;
     }
     if (skipMounted && node.mountpoints.length > 0) {
