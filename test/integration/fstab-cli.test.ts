@@ -84,7 +84,7 @@ describe('fstab on fixture images', N, () => {
       const h1 = await sha256(img.path);
       const again = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
       assert.equal(again.code, 0, again.stderr);
-      assert.match(again.stdout, /Nothing to fix/);
+      assert.match(again.stdout, /nothing to fix: nothing was changed/);
       assert.equal(await sha256(img.path), h1, 'a second fix changes nothing');
 
       const rv = await runFirstaid(['revert', id!, '--image', img.path], { sandbox: sb });

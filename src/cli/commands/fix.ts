@@ -47,11 +47,13 @@ export const fixCommand: CliCommand = {
       ctx.out((problems.length ? formatFindings(problems) : ['  no problem found']).join('\n'));
     }
     if (empty) {
+      // Problems no plan can act on (a person must) still make the exit code 1.
+      const serious = findings.some((f) => isProblem(f) && (f.severity === 'error' || f.severity === 'blocker'));
       if (!json) {
         for (const a of plan.actions) if (a.kind === 'note') ctx.out(`Note: ${a.text}`);
-        ctx.out('Nothing to fix: nothing was changed.');
+        ctx.out(serious ? 'There is nothing to fix automatically: the problems above need a person. Nothing was changed.' : 'There is nothing to fix: nothing was changed.');
       }
-      return 0;
+      return serious ? 1 : 0;
     }
     if (json) throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'With --json there are no questions: add --yes to apply, or --dry-run to see the plan.');
     ctx.out(formatPlan(plan, choices).join('\n'));
