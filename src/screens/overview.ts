@@ -36,7 +36,8 @@ export function build(s: State, _l: Layout): ScreenModel {
   const cur = Math.min(cursorOf(s), d.value.length - 1);
   const lines: Line[] = d.value.map((p, i) => {
     const t = diagnosisTag(p);
-    return { text: `${t.tag.padEnd(10)} ${p.title} (${p.pluginId}): ${t.summary}`, tone: t.tone, item: i, selected: i === cur, noWrap: true };
+    const name = p.title.toLowerCase().includes(`(${p.pluginId.toLowerCase()})`) ? p.title : `${p.title} (${p.pluginId})`;
+    return { text: `${t.tag.padEnd(10)} ${name}: ${t.summary}`, tone: t.tone, item: i, selected: i === cur, noWrap: true };
   });
   const sel = d.value[cur];
   const bottom: Line[] = [{ text: '' }];

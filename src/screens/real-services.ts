@@ -102,7 +102,16 @@ export class RealServices implements Services {
       findingsBefore: this.findings.get(pluginId) ?? [],
     });
     this.findings.delete(pluginId);
-    return r;
+    return { ...r, backupDir: r.backupDir === null ? null : this.asSeenByInstallation(r.backupDir) };
+  }
+
+  /** A store on the target's disk is named as the installation sees it: that path survives the reboot. */
+  private asSeenByInstallation(dir: string): string {
+    try {
+      return `${this.system?.target.toTargetPath(dir) ?? dir} (on the installation's disk)`;
+    } catch {
+      return dir;
+    }
   }
 
   private async storeDir(): Promise<string> {
@@ -118,9 +127,9 @@ export class RealServices implements Services {
 
   async revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult> {
     try {
-      await revertFix(backupId, this.deps(onProgress, signal), opts);
+      const r = await revertFix(backupId, this.deps(onProgress, signal), opts);
       this.findings.clear();
-      return { backupId, ok: true, error: null, changedSinceFix: [] };
+      return { backupId, ok: true, error: null, changedSinceFix: [], restored: r.objects };
     } catch (err) {
       const e = toUserError(err);
       if (e.code !== 'changed-since-fix') throw err;

@@ -40,6 +40,10 @@ function revertLines(s: State): { title: string; top: Line[]; lines: Line[] } {
     ? [{ text: `[REVERTED] Backup ${v.backupId} was restored exactly.`, tone: 'ok', bold: true }]
     : [{ text: `[NOT REVERTED] Backup ${v.backupId} was not restored.`, tone: 'problem', bold: true }];
   const lines: Line[] = [];
+  if (v.restored && v.restored.length > 0) {
+    lines.push({ text: 'Put back:', bold: true });
+    for (const r of v.restored) lines.push({ text: `  - ${r}` });
+  }
   if (v.error) lines.push({ text: `What happened: ${v.error.message}`, tone: 'problem' }, { text: `What to do: ${v.error.hint}` });
   if (v.changedSinceFix.length > 0) {
     lines.push({ text: '' }, { text: 'Changed since the fix (a revert would overwrite these):', bold: true });

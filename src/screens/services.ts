@@ -47,6 +47,8 @@ export interface RevertResult {
   error: UserError | null;
   /** Files changed since the fix (the revert refused them unless forced). */
   changedSinceFix: string[];
+  /** What was put back, one line each ("/etc/fstab (file)", "/dev/sda bytes 0..439 (mbr)"). */
+  restored?: string[];
 }
 
 export interface Services {

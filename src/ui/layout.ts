@@ -89,10 +89,17 @@ export function fitModel(model: ScreenModel, layout: Layout): Fitted {
   // Border (2) + title (1) + rule under the body (1) + hints.
   const bodyRows = Math.max(3, height - 4 - hints.length);
   const top = wrapLines(model.top ?? [], inner).slice(0, Math.max(0, bodyRows - 3));
-  let bottom = wrapLines(model.bottom ?? [], inner);
-  const maxBottom = Math.max(0, Math.floor((bodyRows - top.length) / 2) - 1);
-  if (bottom.length > maxBottom) bottom = [...bottom.slice(0, Math.max(0, maxBottom - 1)), { text: '(more in the detail view)', tone: 'dim' } as Line].slice(0, maxBottom);
   const all = wrapLines(model.lines, inner);
+  let bottom = wrapLines(model.bottom ?? [], inner);
+  // The list keeps what it needs (up to half the room, at least 3 rows); details get the rest.
+  const free = bodyRows - top.length;
+  const listNeeds = Math.min(all.length, Math.max(3, Math.floor(free / 2)));
+  const maxBottom = Math.max(0, free - listNeeds - (all.length > listNeeds ? 1 : 0));
+  if (bottom.length > maxBottom) {
+    const keep = Math.max(0, maxBottom - 1);
+    const more: Line = { text: `(${bottom.length - keep} more lines)`, tone: 'dim' };
+    bottom = [...bottom.slice(0, keep), more].slice(0, maxBottom);
+  }
   let room = bodyRows - top.length - bottom.length;
   let indicator: string | null = null;
   let start = 0;

@@ -28,7 +28,9 @@ function splitLongWord(word: string, width: number): string[] {
 function wrapParagraph(text: string, width: number): string[] {
   const indentMatch = /^\s*/.exec(text);
   const indent = indentMatch ? indentMatch[0] : '';
-  const hang = indent.length < width / 2 ? indent : '';
+  // Continuation lines of a "- item" bullet line up with the item's text.
+  const bullet = /^\s*[-*] /.test(text) ? '  ' : '';
+  const hang = indent.length + bullet.length < width / 2 ? indent + bullet : '';
   // Words with the spaces before them, so "move  Enter" keeps its two spaces within a line.
   const tokens: { sep: string; word: string }[] = [];
   const re = /( *)([^ ]+)/g;
