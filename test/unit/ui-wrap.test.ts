@@ -24,7 +24,7 @@ test('wrapText: a path longer than the line breaks after a slash', () => {
 
 test('wrapText keeps indentation, inner double spaces and blank lines', () => {
   assert.deepEqual(wrapText('  a  b\n\nc', 10), ['  a  b', '', 'c']);
-  assert.deepEqual(wrapText('    - one two three four', 12), ['    - one', '      two', '      three', '      four']);
+  assert.deepEqual(wrapText('    - one two three four', 16), ['    - one two', '      three four']);
 });
 
 test('wrapGroups keeps "q quit" together', () => {
