@@ -80,6 +80,15 @@ async function ensureNode(deps: MountDeps, part: string): Promise<boolean> {
 export async function attachImage(deps: MountDeps, file: string, writable: boolean): Promise<LoopDevice> {
   await validateImageFile(file, writable);
   await deps.runner.require('losetup');
+  // Two loop devices over one file, one of them written: two kernels' views of one filesystem.
+  const j = await deps.runner.run('losetup', ['-j', file], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
+  const existing = j.stdout.split('\n').map((l) => l.split(':')[0]!.trim()).filter((l) => l.startsWith('/dev/loop'));
+  if (existing.length > 0) {
+    if (writable) {
+      throw new FirstaidError('image-in-use', `"${file}" is already attached as ${existing.join(', ')}, so changing it now could corrupt it.`, `Unmount and detach it first (umount ...; losetup -d ${existing[0]}), then run firstaid again.`, 1);
+    }
+    deps.log.warn(`${file} is also attached as ${existing.join(', ')}; looking at it read-only`);
+  }
   // Attaching changes nothing on the image: it runs in dry-run mode too (read-only there).
   const r = await deps.runner.run('losetup', ['-f', '--show', '-P', ...(writable ? [] : ['-r']), file], { readOnly: true, timeoutMs: 60_000 });
   const device = r.stdout.trim();

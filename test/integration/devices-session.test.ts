@@ -170,6 +170,25 @@ describe('devices: sessions and mounted systems', N, () => {
     assert.equal(execFileSync('losetup', ['-j', img], { encoding: 'utf8' }).trim(), '');
   });
 
+  test('an image already attached elsewhere is refused for writing, allowed for looking', async () => {
+    const img = fixtureImage('bios');
+    const other = execFileSync('losetup', ['-f', '--show', '-r', img.path], { encoding: 'utf8' }).trim();
+    try {
+      const c = ctx({ image: img.path });
+      try {
+        await assert.rejects(openSystem(c, { writable: true }), (e: unknown) => e instanceof FirstaidError && e.code === 'image-in-use' && e.message.includes(other));
+        const { system } = await openSystem(c, { writable: false });
+        assert.equal(system.installation.id, `uuid:${img.info.ROOT_UUID}`);
+      } finally {
+        await c.teardown.runAll();
+      }
+      assert.equal(execFileSync('losetup', ['-j', img.path], { encoding: 'utf8' }).trim().split('\n').length, 1, 'only the other attachment is left');
+    } finally {
+      execFileSync('losetup', ['-d', other]);
+      img.dispose();
+    }
+  });
+
   test('no private directory is left in the run-time dir of these sessions', () => {
     const mnt = join(RUNTIME, 'mnt');
     assert.deepEqual(readdirSync(mnt), []);
