@@ -22,6 +22,11 @@ export async function openFlow(ctx: CliContext, opts: { writable: boolean }): Pr
   return { deps, session, system };
 }
 
+/** Control characters (garbage files, escape sequences) shown as \xNN so they cannot mess up the console. */
+export function printable(s: string): string {
+  return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 const STATE_LABEL: Record<Finding['state'], string> = {
   checked: 'ok',
   detected: 'PROBLEM',
@@ -35,9 +40,9 @@ export function formatFindings(findings: readonly Finding[], indent = '  '): str
   const out: string[] = [];
   for (const f of sortFindings(findings)) {
     const tag = `[${STATE_LABEL[f.state]}${f.state === 'detected' || f.state === 'error' ? `/${f.severity}` : ''}]`;
-    out.push(`${indent}${tag.padEnd(18)} ${f.title}`);
+    out.push(`${indent}${tag.padEnd(18)} ${printable(f.title)}`);
     if (f.state === 'detected' || f.state === 'error') {
-      for (const e of f.evidence) out.push(`${indent}${' '.repeat(19)}${e}`);
+      for (const e of f.evidence) out.push(`${indent}${' '.repeat(19)}${printable(e)}`);
       if (f.state === 'detected' && !f.fixable) out.push(`${indent}${' '.repeat(19)}(needs a person: not repaired automatically)`);
     }
   }
@@ -51,7 +56,7 @@ export function formatPlan(plan: Plan, choices: Record<string, string>): string[
     switch (a.kind) {
       case 'edit-file':
         out.push(`  Edit ${a.path}:`);
-        for (const l of a.diff.replace(/\n$/, '').split('\n')) out.push(`    ${l}`);
+        for (const l of a.diff.replace(/\n$/, '').split('\n')) out.push(`    ${printable(l)}`);
         break;
       case 'run':
         out.push(`  Run${a.inChroot ? ' (inside the installation)' : ''}: ${JSON.stringify(a.argv)}  - ${a.why}`);

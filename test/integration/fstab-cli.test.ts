@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { needs } from '../helpers/env.js';
 import { breakImage, fixtureImage } from '../helpers/images.js';
 import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.js';
-import { readRootFile, sha256, withPartition, writeRootFile } from './fstab-image.js';
+import { readRootBytes, readRootFile, sha256, withPartition, writeRootFile } from './fstab-image.js';
 import type { Finding, FixResult } from '../../src/rescue-plugins/types.js';
 
 const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'mdir'] });
@@ -128,11 +128,18 @@ describe('fstab on fixture images', N, () => {
       let seed = 42;
       const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
       const junk = Array.from({ length: 12 }, () => Array.from({ length: 1 + Math.floor(rnd() * 9) }, () => Math.floor(rnd() * 1e9).toString(36)).join(' '));
-      const garbage = [junk.slice(0, 6).join('\n'), good, junk.slice(6).join('\n'), 'x y z defaults nodigits 1'].join('\n') + '\n';
+      // Binary bytes too (NUL, invalid UTF-8): they must survive the round trip exactly.
+      const garbage = Buffer.concat([
+        Buffer.from([junk.slice(0, 6).join('\n'), good, junk.slice(6).join('\n'), 'x y z defaults nodigits 1'].join('\n') + '\n'),
+        Buffer.from([0x00, 0x01, 0xff, 0xfe, 0x20, 0x41, 0x0a, 0x1b, 0x5b, 0x32, 0x4a]),
+      ]);
       writeRootFile(img.path, root, 'etc/fstab', garbage);
       const r = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      const after = readRootFile(img.path, root, 'etc/fstab');
+      const afterBytes = readRootBytes(img.path, root, 'etc/fstab');
+      assert.ok(afterBytes.includes(Buffer.from('#firstaid: unparsable: \x00\x01')) && afterBytes.includes(Buffer.from([0xff, 0xfe])), 'binary garbage kept, commented out');
+      assert.ok(!/[\x00-\x08\x1b]/.test(r.stdout), 'no raw control characters reach the console');
+      const after = afterBytes.toString('latin1');
       for (const line of after.split('\n').filter(Boolean)) {
         const wasGood = good.split('\n').includes(line);
         assert.ok(wasGood || line.startsWith('#firstaid: unparsable: ') || /^UUID=\S+ \S+ \S+/.test(line) || line.startsWith('#'), `line left as is: ${line}`);
@@ -141,7 +148,7 @@ describe('fstab on fixture images', N, () => {
       const id = /Backup: (fstab\/\S+) in /.exec(r.stdout)![1]!;
       const rv = await runFirstaid(['revert', id, '--image', img.path], { sandbox: sb });
       assert.equal(rv.code, 0, rv.stdout + rv.stderr);
-      assert.equal(readRootFile(img.path, root, 'etc/fstab'), garbage);
+      assert.ok(readRootBytes(img.path, root, 'etc/fstab').equals(garbage), 'revert restores the garbage byte for byte');
       assertNothingLeft(img.path, sb);
     } finally {
       sb.dispose();

@@ -35,7 +35,11 @@ export function readRootFile(image: string, rootPart: string, path: string): str
   return withPartition(image, rootPart, (d) => readFileSync(join(d, path), 'utf8'));
 }
 
-export function writeRootFile(image: string, rootPart: string, path: string, text: string): void {
+export function readRootBytes(image: string, rootPart: string, path: string): Buffer {
+  return withPartition(image, rootPart, (d) => readFileSync(join(d, path)));
+}
+
+export function writeRootFile(image: string, rootPart: string, path: string, text: string | Buffer): void {
   withPartition(image, rootPart, (d) => writeFileSync(join(d, path), text), { rw: true });
 }
 

@@ -11,11 +11,32 @@ import { checkFstab, pathsToCheck, FSTAB_PATH, PLUGIN_ID } from './checks.js';
 import { parseFstab } from './parse.js';
 import { planFstab, FILE_FINDING, type FstabPlanData } from './plan.js';
 
+/**
+ * The file's text. Not valid UTF-8 (garbage, another encoding) -> latin1, which maps every byte
+ * to one character and back, so even a binary file survives the round trip byte for byte.
+ */
+export async function readFstab(ctx: PluginContext): Promise<{ text: string; encoding: 'utf8' | 'latin1' } | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await ctx.target.readBytes(FSTAB_PATH);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'EISDIR') throw new FirstaidError('fstab-not-file', '/etc/fstab is a directory, not a file.', 'Move it aside and write an fstab by hand (blkid lists the filesystems).');
+    throw e;
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf8' };
+  } catch {
+    return { text: bytes.toString('latin1'), encoding: 'latin1' };
+  }
+}
+
 /** Reads /etc/fstab and runs every check (read-only). */
 export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
   ctx.progress('reading /etc/fstab');
-  const text = await ctx.target.readTextIfExists(FSTAB_PATH);
-  if (text === undefined) {
+  const file = await readFstab(ctx);
+  if (file === undefined) {
     return [{
       id: 'fstab.missing-file',
       pluginId: PLUGIN_ID,
@@ -26,9 +47,7 @@ export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
       fixable: false,
     }];
   }
-  if (text.includes('\0')) {
-    throw new FirstaidError('fstab-binary', '/etc/fstab holds binary data, not text.', 'Restore it from a backup, or write a new one by hand (blkid lists the filesystems).');
-  }
+  const { text, encoding } = file;
   const parsed = parseFstab(text);
   const existing = new Set<string>();
   for (const p of pathsToCheck(parsed)) if (await ctx.target.exists(p)) existing.add(p);
@@ -42,7 +61,7 @@ export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
     severity: 'info',
     evidence: [],
     fixable: false,
-    data: { text },
+    data: { text, encoding },
   });
   return findings;
 }
@@ -74,13 +93,14 @@ export const fstabPlugin: RescuePlugin = {
     const edit = plan.actions.find((a) => a.kind === 'edit-file' && a.path === FSTAB_PATH);
     if (!edit || edit.kind !== 'edit-file') return;
     const d = planData(plan);
-    const now = await ctx.target.readTextIfExists(FSTAB_PATH);
+    const now = (await readFstab(ctx))?.text;
     if (now !== d.before) {
       throw new FirstaidError('fstab-changed', '/etc/fstab changed since it was diagnosed.', 'Nothing was written. Run the diagnosis again and make a new plan.');
     }
     ctx.progress('writing /etc/fstab');
-    await ctx.target.writeFileAtomic(FSTAB_PATH, edit.after);
-    const back = await ctx.target.readTextIfExists(FSTAB_PATH);
+    const bytes = Buffer.from(edit.after, d.encoding === 'latin1' ? 'latin1' : 'utf8');
+    await ctx.target.writeFileAtomic(FSTAB_PATH, bytes);
+    const back = (await readFstab(ctx))?.text;
     if (back !== edit.after) throw new FirstaidError('fstab-write', '/etc/fstab does not read back as written.', 'The backup will be restored; check the disk for errors (dmesg).');
   },
   async verify(plan, ctx) {

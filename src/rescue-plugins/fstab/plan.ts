@@ -20,6 +20,8 @@ export interface FstabPlanData {
   after: string;
   /** New line number (index+1) -> original line number. */
   lineMap: number[];
+  /** How the file's bytes map to the text: latin1 for files that are not valid UTF-8. */
+  encoding: 'utf8' | 'latin1';
   [k: string]: unknown;
 }
 
@@ -151,7 +153,8 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
   const after = serializeFstab({ lines: order.map((n) => lines[n - 1]!), finalNewline: parsed.finalNewline || parsed.lines.length === 0 });
   if (after === text) return emptyPlan('nothing to fix', { actions: notes });
   const diff = unifiedDiff(FSTAB_PATH, text, after);
-  const data: FstabPlanData = { before: text, after, lineMap: order };
+  const encoding = file?.data?.encoding === 'latin1' ? 'latin1' : 'utf8';
+  const data: FstabPlanData = { before: text, after, lineMap: order, encoding };
   return {
     pluginId: PLUGIN_ID,
     findings: addressed,
