@@ -10,6 +10,11 @@ import { RealServices } from './screens/real-services.js';
 
 export async function startTui(ctx: CliContext): Promise<ExitCode> {
   const services = new RealServices(ctx);
+  // When the terminal goes away (window closed, SSH dropped) writes fail with EIO; that must not
+  // crash the process before the SIGHUP teardown has unmounted and detached everything.
+  const ignore = () => undefined;
+  process.stdout.on('error', ignore);
+  process.stdin.on('error', ignore);
   // Ctrl+C is a key like q (asks first while work is running), not an instant exit.
   const ink = render(<App services={services} />, { exitOnCtrlC: false, patchConsole: true });
   try {
@@ -17,6 +22,8 @@ export async function startTui(ctx: CliContext): Promise<ExitCode> {
   } finally {
     ink.cleanup();
     await services.close();
+    process.stdout.off('error', ignore);
+    process.stdin.off('error', ignore);
   }
   return 0;
 }
