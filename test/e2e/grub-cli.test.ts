@@ -1,0 +1,145 @@
+/**
+ * grub through the CLI, without booting: revert puts the MBR area, the bios_grub partition,
+ * /boot/grub and the ESP back byte for byte; a second fix changes nothing; a grub.cfg syntax
+ * error is repaired by regeneration; a target without grub-install is refused, unchanged.
+ */
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { needs } from '../helpers/env.js';
+import { breakImage, fixtureImage, type FixtureImage } from '../helpers/images.js';
+import { openImageContext } from '../integration/grub-context.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+const NEEDS = needs({ root: true, loop: true, tools: ['losetup', 'mdir', 'mcopy', 'fusefat', 'mkfs.vfat', 'grub-script-check', 'sha256sum'] });
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+const fileSha = (p: string) => execFileSync('sha256sum', [p], { encoding: 'utf8' }).split(' ')[0]!;
+
+function firstaid(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(join(REPO, 'bin', 'firstaid'), args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readRange(path: string, offset: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(length);
+    readSync(fd, b, 0, length, offset);
+    return b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function treeListing(dir: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(dir, rel)).sort()) {
+    const p = join(rel, name);
+    const st = lstatSync(join(dir, p));
+    const mode = (st.mode & 0o7777).toString(8);
+    if (st.isDirectory()) out.push(`d ${mode} ${st.uid}:${st.gid} ${p}`, ...treeListing(dir, p));
+    else if (st.isSymbolicLink()) out.push(`l ${p} -> ${readlinkSync(join(dir, p))}`);
+    else out.push(`f ${mode} ${st.uid}:${st.gid} ${st.size} ${sha(readFileSync(join(dir, p)))} ${p}`);
+  }
+  return out;
+}
+
+/** First MiB, the bios_grub partition, the ESP partition, and a hash listing (with modes) of /boot/grub. */
+async function snapshot(img: FixtureImage) {
+  const c = await openImageContext(img.path, { writable: false });
+  try {
+    const sys = c.ctx.system;
+    const bg = sys.biosGrub;
+    return {
+      firstMiB: sha(readRange(img.path, 0, 1024 * 1024)),
+      biosGrub: bg && bg.start !== null ? sha(readRange(img.path, bg.start, bg.size)) : null,
+      esp: sys.esp && sys.esp.start !== null ? sha(readRange(img.path, sys.esp.start, sys.esp.size)) : null,
+      grubTree: treeListing(await c.ctx.target.resolve('/boot/grub')),
+    };
+  } finally {
+    await c.close();
+  }
+}
+
+describe('grub through the CLI', NEEDS, () => {
+  before(() => {
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  });
+
+  test('hybrid, MBR code wiped and EFI loader deleted: fix, then revert restores everything byte for byte', async () => {
+    const img = fixtureImage('hybrid');
+    try {
+      await breakImage(img.path, 'mbr-code');
+      await breakImage(img.path, 'efi-binary');
+      const broken = await snapshot(img);
+      const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.equal(fix.status, 0, `${fix.stdout}\n${fix.stderr}`);
+      const id = /firstaid revert (grub\/\S+)/.exec(fix.stdout)?.[1];
+      assert.ok(id, fix.stdout);
+      const fixed = await snapshot(img);
+      assert.notEqual(fixed.firstMiB, broken.firstMiB);
+      assert.notEqual(fixed.esp, broken.esp);
+      const rev = firstaid('revert', id!, '--image', img.path, '--yes');
+      assert.equal(rev.status, 0, `${rev.stdout}\n${rev.stderr}`);
+      const after = await snapshot(img);
+      assert.equal(after.firstMiB, broken.firstMiB, 'first MiB');
+      assert.equal(after.biosGrub, broken.biosGrub, 'bios_grub partition');
+      assert.equal(after.esp, broken.esp, 'ESP partition');
+      assert.deepEqual(after.grubTree, broken.grubTree, '/boot/grub');
+    } finally {
+      img.dispose();
+    }
+  });
+
+  test('uefi, x86_64-efi modules deleted: fixed; a second fix finds nothing and changes nothing', async () => {
+    const img = fixtureImage('uefi');
+    try {
+      await breakImage(img.path, 'grub-modules-efi');
+      const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.equal(fix.status, 0, `${fix.stdout}\n${fix.stderr}`);
+      assert.match(fix.stdout, /x86_64-efi module directory/);
+      const before = fileSha(img.path);
+      const again = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.equal(again.status, 0, `${again.stdout}\n${again.stderr}`);
+      assert.match(again.stdout, /nothing to fix/i);
+      assert.equal(fileSha(img.path), before, 'image unchanged by the second fix');
+    } finally {
+      img.dispose();
+    }
+  });
+
+  test('bios, grub.cfg with a syntax error: detected and fixed by regeneration', async () => {
+    const img = fixtureImage('bios');
+    try {
+      await breakImage(img.path, 'grub-cfg-syntax');
+      const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.equal(fix.status, 0, `${fix.stdout}\n${fix.stderr}`);
+      assert.match(fix.stdout, /syntax error/);
+      assert.match(fix.stdout, /grub-mkconfig/);
+      assert.doesNotMatch(fix.stdout, /grub-install/, 'a grub.cfg problem needs no grub-install');
+      const diag = firstaid('diagnose', 'grub', '--image', img.path, '--json');
+      assert.ok(!/"state": "detected"/.test(diag.stdout), diag.stdout);
+    } finally {
+      img.dispose();
+    }
+  });
+
+  test('bios without grub-install in the target: a clear blocker, the image unchanged', async () => {
+    const img = fixtureImage('bios');
+    try {
+      await breakImage(img.path, 'mbr-code');
+      await breakImage(img.path, 'no-grub-install');
+      const before = fileSha(img.path);
+      const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.notEqual(fix.status, 0);
+      assert.match(`${fix.stdout}\n${fix.stderr}`, /no grub-install \(package grub-pc/);
+      assert.doesNotMatch(`${fix.stdout}\n${fix.stderr}`, /at .*\.ts:\d+/, 'no stack trace');
+      assert.equal(fileSha(img.path), before);
+    } finally {
+      img.dispose();
+    }
+  });
+});
