@@ -121,7 +121,9 @@ describe('grub through the CLI', NEEDS, () => {
       assert.match(fix.stdout, /grub-mkconfig/);
       assert.doesNotMatch(fix.stdout, /grub-install/, 'a grub.cfg problem needs no grub-install');
       const diag = firstaid('diagnose', 'grub', '--image', img.path, '--json');
-      assert.ok(!/"state": "detected"/.test(diag.stdout), diag.stdout);
+      const findings = (JSON.parse(diag.stdout) as { plugins: { pluginId: string; findings: { id: string; state: string }[] }[] }).plugins.find((p) => p.pluginId === 'grub')!.findings;
+      assert.equal(findings.find((f) => f.id === 'grub.cfg')?.state, 'checked');
+      assert.deepEqual(findings.filter((f) => f.state === 'detected' || f.state === 'error').map((f) => f.id), []);
     } finally {
       img.dispose();
     }

@@ -64,6 +64,7 @@ const CASES: [ImageType, string[], string, RegExp][] = [
   ['bios', ['grub-cfg-syntax'], 'grub.cfg', /grub-script-check rejects/],
   ['uefi', ['grub-cfg-kernel'], 'grub.cfg-kernels', /missing: \/boot\/vmlinuz-.*-gone/],
   ['uefi', ['efi-binary'], 'grub.esp-loader', /BOOTX64.EFI missing/],
+  ['hybrid', ['grub-cfg-root'], 'grub.cfg-root', /root=UUID=/],
   ['uefi', ['grub-modules-efi'], 'grub.modules-x86_64-efi', /x86_64-efi does not exist/],
 ];
 
