@@ -145,6 +145,9 @@ export class StoreLock {
           stale: STALE_MS,
           update: 2_000,
           retries: 0,
+          // proper-lockfile calls a lock compromised when it could not refresh the mtime in time
+          // (the thread pool busy with fsyncs). The owner record, checked at every commit point,
+          // decides; a compromised lock just stops being refreshed.
           onCompromised: (err) => {
             this.compromised = err;
           },
@@ -185,7 +188,7 @@ export class StoreLock {
   /** Throws unless this process still holds the lock (call before every commit point). */
   async assertOwned(): Promise<void> {
     const o = await this.currentOwner();
-    if (!this.token || this.compromised || !o || o.token !== this.token) {
+    if (!this.token || !o || o.token !== this.token) {
       throw new FirstaidError(
         'store-lock-lost',
         `This run lost the lock on the backup store ${this.storeDir}${o ? ` to process ${o.pid} on ${o.host}` : ''}; nothing more was written.`,
@@ -198,10 +201,12 @@ export class StoreLock {
     const release = this.release;
     this.release = null;
     if (!release) return;
-    if (this.token && (await this.currentOwner())?.token === this.token) {
-      await unlink(join(this.lockDir, OWNER_FILE)).catch(() => undefined);
-    }
+    const mine = this.token !== null && (await this.currentOwner())?.token === this.token;
+    if (mine) await unlink(join(this.lockDir, OWNER_FILE)).catch(() => undefined);
     this.token = null;
-    await release().catch(() => undefined);
+    await release().catch(async () => {
+      // Released already in proper-lockfile's eyes (compromised): remove what is still ours.
+      if (mine && this.compromised) await rm(this.lockDir, { recursive: true, force: true }).catch(() => undefined);
+    });
   }
 }

@@ -20,6 +20,7 @@ import { capture, restoreObject, stateHash, UnsupportedFileError, IO_CONCURRENCY
 import { mapLimit } from './pool.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
 import type { StoreLock } from './lock.js';
+import { syncFilesystem } from './syncfs.js';
 
 /** What a space needs from its store. */
 export interface SpaceHost {
@@ -55,7 +56,7 @@ export class Space implements BackupSpace {
     private readonly host: SpaceHost,
     private manifest: Manifest,
   ) {
-    this.blobs = new BlobStore(dir);
+    this.blobs = new BlobStore(dir, (d) => syncFilesystem(host.runner, d));
   }
 
   static corrupt(id: string, dir: string, target: TargetRoot, host: SpaceHost, m: Manifest, problem: string): Space {
@@ -253,7 +254,7 @@ export class Space implements BackupSpace {
       return;
     }
     await this.target.mkdirp(dirname(dest));
-    await restoreObject(this.blobs, this.host.runner, o, host);
+    await restoreObject(this.blobs, this.host.runner, o, host, (d) => syncFilesystem(this.host.runner, d));
   }
 
   async restorePath(path: string, name?: string): Promise<void> {

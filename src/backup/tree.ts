@@ -88,7 +88,7 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   await mapLimit(walked, IO_CONCURRENCY, async (w, i) => {
     const e = entries[i]!;
     if (e.type === 'file') {
-      const r = await blobs.putFile(w.host, w.st.size);
+      const r = await blobs.putFile(w.host, w.st.size, false);
       e.sha256 = r.sha256;
       e.size = r.size;
     } else if (e.type === 'symlink') {
@@ -113,15 +113,17 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
 }
 
 /** Writes one file object at hostPath atomically, with its metadata (xattrs set separately). */
-async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
+async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string, durable = true): Promise<void> {
   const tmp = tmpBeside(hostPath);
   await blobs.copyTo(o.sha256!, tmp);
   try {
-    const fh = await open(tmp, 'r+');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
+    if (durable) {
+      const fh = await open(tmp, 'r+');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
     }
     if (o.uid !== null && o.gid !== null) await chown(tmp, o.uid, o.gid);
     if (o.mode !== null) await chmod(tmp, o.mode); // after chown: chown clears setuid bits
@@ -159,7 +161,13 @@ async function setDirMeta(o: ManifestObject, hostPath: string): Promise<void> {
  * Puts a captured object back at hostPath (its parent must exist, inside the target).
  * The blobs it uses must have been verified by the caller.
  */
-export async function restoreObject(blobs: BlobStore, runner: Runner, o: ManifestObject, hostPath: string): Promise<void> {
+export async function restoreObject(
+  blobs: BlobStore,
+  runner: Runner,
+  o: ManifestObject,
+  hostPath: string,
+  syncfs: (dir: string) => Promise<void>,
+): Promise<void> {
   const xattrs = new Map<string, Xattrs>();
   if (o.type === 'file') {
     await placeFile(blobs, o, hostPath);
@@ -167,6 +175,8 @@ export async function restoreObject(blobs: BlobStore, runner: Runner, o: Manifes
     await placeSymlink(o, hostPath);
   } else if (o.type === 'directory') {
     await restoreTree(blobs, o, hostPath, xattrs);
+    // The tree's files were not fsynced one by one: one syncfs of the target's filesystem.
+    await syncfs(hostPath);
   } else {
     throw new Error(`object "${o.name}" is a ${o.type}, not a path`);
   }
@@ -200,7 +210,7 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
     IO_CONCURRENCY,
     async (e) => {
       const p = join(root, e.name);
-      if (e.type === 'file') await placeFile(blobs, e, p);
+      if (e.type === 'file') await placeFile(blobs, e, p, false);
       else await placeSymlink(e, p);
     },
   );
@@ -209,11 +219,8 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   await setDirMeta(o, root);
   for (let i = dirs.length - 1; i >= 0; i--) {
     const d = dirs[i]!;
-    const p = join(root, d.name);
-    await setDirMeta(d, p);
-    await fsyncDir(p);
+    await setDirMeta(d, join(root, d.name));
   }
-  await fsyncDir(root);
   // mtimes after xattrs would be ideal; setfattr does not change mtime, so set them now.
   for (let i = dirs.length - 1; i >= 0; i--) {
     const d = dirs[i]!;
