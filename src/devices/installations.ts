@@ -3,6 +3,7 @@
  * installation, and how is it set up to boot. Every fact found is also written as an evidence
  * line so a person can check the judgement. Reads only; symlinks are followed inside the target.
  */
+import { open } from 'node:fs/promises';
 import type { TargetRoot } from '../core/target-root.js';
 import type { Runner } from '../core/runner.js';
 import { ToolMissingError } from '../core/errors.js';
@@ -134,6 +135,32 @@ async function espHasLoader(runner: Runner, device: string, evidence: string[]):
   }
 }
 
+/** Classifies the disk's MBR boot code (first 440 bytes): GRUB's boot.img carries the word "GRUB". */
+export function classifyMbr(sector: Buffer): 'grub' | 'empty' | 'other' {
+  const code = sector.subarray(0, 440);
+  if (code.every((b) => b === 0)) return 'empty';
+  return code.includes(Buffer.from('GRUB ')) ? 'grub' : 'other';
+}
+
+async function readMbr(disk: string, evidence: string[]): Promise<boolean | null> {
+  try {
+    const fh = await open(disk, 'r');
+    try {
+      const buf = Buffer.alloc(512);
+      const { bytesRead } = await fh.read(buf, 0, 512, 0);
+      if (bytesRead < 512) return null;
+      const kind = classifyMbr(buf);
+      evidence.push(`MBR boot code of ${disk}: ${kind === 'grub' ? 'GRUB' : kind === 'empty' ? 'empty (zeros)' : 'not GRUB'}`);
+      return kind === 'grub';
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    evidence.push(`MBR of ${disk} not read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    return null;
+  }
+}
+
 export async function inspectInstallation(input: InspectInput): Promise<InspectResult> {
   const { target, rootNode, rootLabel, devices, runner } = input;
   const evidence: string[] = [...(input.evidence ?? [])];
@@ -233,7 +260,10 @@ export async function inspectInstallation(input: InspectInput): Promise<InspectR
   if (biosNode) evidence.push(`bios_grub partition ${biosNode.path} (GPT type ${biosNode.parttype})`);
 
   const loader = esp && esp.fstype === 'vfat' ? await espHasLoader(runner, esp.device, evidence) : null;
+  // Only a disk with a partition table has an MBR (a whole-disk filesystem starts with its own data).
+  const mbrGrub = disk && disk.pttype ? await readMbr(disk.path, evidence) : null;
   const fw = judgeFirmware({
+    mbrGrub,
     platforms: grub.platforms,
     pttype: disk?.pttype ?? null,
     hasBiosGrub: biosGrub !== null,

@@ -2,7 +2,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { needs } from '../helpers/env.js';
-import { fixtureImage, type ImageType } from '../helpers/images.js';
+import { breakImage, fixtureImage, type ImageType } from '../helpers/images.js';
 import type { Installation } from '../../src/devices/types.js';
 import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from './systems-helpers.js';
 
@@ -76,6 +76,26 @@ describe('firstaid systems --image on the fixture images', N, () => {
         const mounts = cmds.filter((a) => a[0] === 'mount');
         assert.ok(mounts.length > 0);
         for (const m of mounts) assert.match(m.join(' '), /-o ro,noload /);
+        assertNothingLeft(img.path, sb);
+      } finally {
+        img.dispose();
+        sb.dispose();
+      }
+    });
+  }
+
+  // The firmware judgement must survive the damage a repair is for (the plugins pick what to fix from it).
+  for (const [type, mode, mbr] of [['bios', 'grub-modules', 'GRUB'], ['hybrid', 'grub-modules', 'GRUB'], ['uefi', 'efi-binary', 'empty (zeros)'], ['bios', 'mbr-code', 'empty (zeros)']] as const) {
+    test(`${type} with ${mode} broken is still judged ${type}`, async () => {
+      const img = fixtureImage(type);
+      const sb = sandbox();
+      try {
+        await breakImage(img.path, mode);
+        const r = await runFirstaid(['systems', '--image', img.path, '--json'], { sandbox: sb });
+        assert.equal(r.code, 0, r.stderr);
+        const s = (JSON.parse(r.stdout) as { systems: Installation[] }).systems[0]!;
+        assert.equal(s.firmware, type, s.evidence.join('\n'));
+        assert.ok(s.evidence.some((e) => e === `MBR boot code of ${s.disk.path}: ${mbr}`), s.evidence.join('\n'));
         assertNothingLeft(img.path, sb);
       } finally {
         img.dispose();

@@ -26,3 +26,11 @@ test('firmware: reasons start with the judgement', () => {
   assert.match(j.reasons[0]!, /^firmware uefi:/);
   assert.ok(j.reasons.some((r) => /no EFI system partition/.test(r)));
 });
+
+test('firmware: a bios_grub partition or GRUB boot code show BIOS boot without modules', () => {
+  const j = judgeFirmware({ ...base, hasBiosGrub: true, platforms: ['x86_64-efi'], hasEsp: true, espHasLoader: true });
+  assert.equal(j.mode, 'hybrid');
+  assert.ok(j.reasons.some((r) => /bios_grub partition shows BIOS boot/.test(r)), j.reasons.join('\n'));
+  assert.equal(judgeFirmware({ ...base, pttype: 'dos', mbrGrub: true }).mode, 'bios');
+  assert.equal(judgeFirmware({ ...base, pttype: 'dos', mbrGrub: false }).mode, 'unknown');
+});

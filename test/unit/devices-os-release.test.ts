@@ -30,3 +30,19 @@ test('os-release: name fallbacks', () => {
   assert.equal(prettyName({ NAME: 'Foo', VERSION: '2' }, 'x'), 'Foo 2');
   assert.equal(prettyName({}, 'Linux on /dev/sda2'), 'Linux on /dev/sda2');
 });
+
+test('MBR boot code: GRUB, empty, other', async () => {
+  const { classifyMbr } = await import('../../src/devices/installations.js');
+  const s = Buffer.alloc(512);
+  assert.equal(classifyMbr(s), 'empty');
+  s.write('GRUB \0Geom\0Hard Disk\0Read\0 Error', 0x180, 'latin1');
+  assert.equal(classifyMbr(s), 'grub');
+  const o = Buffer.alloc(512);
+  o.write('Missing operating system', 0x100, 'latin1');
+  o[510] = 0x55;
+  assert.equal(classifyMbr(o), 'other');
+  // The signature and partition table (after byte 440) do not count as boot code.
+  const t = Buffer.alloc(512);
+  t.write('GRUB ', 450, 'latin1');
+  assert.equal(classifyMbr(t), 'empty');
+});
