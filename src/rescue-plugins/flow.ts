@@ -265,6 +265,11 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
 
   const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false });
   const ids = { backupId: space.id, backupDir: space.dir };
+  if (deps.signal?.aborted) {
+    // Stopped between backup and apply: nothing was changed, the (complete) backup stays.
+    await store.closeBackup(space.id).catch(() => undefined);
+    return result(plugin, plan, { ...ids, findingsBefore, error: { message: 'The fix was cancelled before anything was changed.', hint: 'Start it again when ready.' } });
+  }
   let findingsAfter: Finding[] = [];
   try {
     stage = 'apply';

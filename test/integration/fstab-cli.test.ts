@@ -23,8 +23,8 @@ function fstabFindings(stdout: string): Finding[] {
 describe('fstab on fixture images', N, () => {
   before(() => build());
 
-  test('healthy bios and uefi images: diagnose finds nothing, mounts nothing read-write, changes no byte', async () => {
-    for (const type of ['bios', 'uefi'] as const) {
+  test('healthy bios, uefi and hybrid images: diagnose finds nothing, mounts nothing read-write, changes no byte', async () => {
+    for (const type of ['bios', 'uefi', 'hybrid'] as const) {
       const img = fixtureImage(type);
       const sb = sandbox();
       try {
@@ -111,6 +111,14 @@ describe('fstab on fixture images', N, () => {
       assert.equal(result.verified, true);
       assert.match(result.backupId!, /^fstab\//);
       assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), text);
+      // Revert by the directory as the installation sees it (what the fix printed).
+      const rv = await runFirstaid(['revert', `/var/lib/firstaid/backups/${result.backupId}/`, '--json', '--image', img.path], { sandbox: sb });
+      assert.equal(rv.code, 0, rv.stdout + rv.stderr);
+      assert.equal((JSON.parse(rv.stdout) as { revert: { backupId: string } }).revert.backupId, result.backupId);
+      assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), text.replace(img.info.ESP_UUID, '1234-ABCD'));
+      const missing = await runFirstaid(['revert', 'fstab/20200101T000000Z-000000', '--image', img.path], { sandbox: sb });
+      assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+      assert.match(missing.stderr, /fstab\/20200101T000000Z-000000/);
       assertNothingLeft(img.path, sb);
     } finally {
       sb.dispose();

@@ -6,7 +6,7 @@
 import { createInterface } from 'node:readline/promises';
 import { existsSync } from 'node:fs';
 import type { CliCommand } from '../context.js';
-import { UsageError } from '../../core/errors.js';
+import { FirstaidError, UsageError } from '../../core/errors.js';
 import { openFlow, backupLocation } from '../flow-cli.js';
 import { parseBackupRef, revertFix } from '../../rescue-plugins/flow.js';
 
@@ -29,10 +29,12 @@ export const revertCommand: CliCommand = {
     const { deps, system } = await openFlow(ctx, { writable: true });
     if (!ctx.options.json) deps.onProgress = (stage, message) => ctx.err(`  ${stage}: ${message}`);
     let target = ref;
-    if (parsed.storeDir !== null && !existsSync(parsed.storeDir)) {
-      // A path as the installation sees it (/var/lib/firstaid/backups/...): find it inside the target.
+    if (parsed.storeDir !== null) {
+      // A path as the installation sees it (/var/lib/firstaid/backups/...) wins over the same path on the
+      // live system; the target is remounted read-write first, so resolve it after that.
       await system.remountReadWrite();
-      target = await system.target.resolve(ref);
+      if (await system.target.exists(ref)) target = await system.target.resolve(ref);
+      else if (!existsSync(ref)) throw new FirstaidError('backup-not-found', `There is no backup directory ${ref}, neither on the installation nor here.`, 'List the backups with: firstaid backups list');
     }
     const r = await revertFix(target, deps, { force: ctx.options.force });
     if (ctx.options.json) {
