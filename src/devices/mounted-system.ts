@@ -5,6 +5,7 @@
  */
 import { FirstaidError } from '../core/errors.js';
 import { TargetRoot } from '../core/target-root.js';
+import { Teardown, type TeardownHandle } from '../core/teardown.js';
 import type { ChrootEnv } from '../rescue-plugins/types.js';
 import { createChroot } from './chroot.js';
 import { openEsp } from './esp.js';
@@ -23,7 +24,7 @@ type Chroot = ChrootEnv & { close(): Promise<void> };
 
 abstract class BaseMountedSystem implements MountedSystem {
   protected ro = true;
-  private espCache: { writable: boolean; esp: EspAccess } | null = null;
+  private espCache: { writable: boolean; esp: EspAccess; handle: TeardownHandle } | null = null;
   private chrootCache: Chroot | null = null;
 
   constructor(readonly installation: Installation, public target: TargetRoot, protected readonly deps: MountDeps) {}
@@ -40,9 +41,25 @@ abstract class BaseMountedSystem implements MountedSystem {
     if (!part) return null;
     const writable = this.readWrite;
     if (this.espCache && (this.espCache.writable || !writable)) return this.espCache.esp;
-    const esp = await openEsp({ ...this.deps, partition: part, writable });
-    this.espCache = { writable, esp };
-    return esp;
+    // A kernel cannot mount one vfat read-only and read-write at once: the read-only access goes first.
+    await this.closeEsp();
+    // Its own teardown, so this access can be released alone (and still goes with the session's).
+    const sub = new Teardown(this.deps.log);
+    const handle = this.deps.teardown.push(`ESP ${part.device}`, () => sub.runAll());
+    try {
+      const esp = await openEsp({ ...this.deps, teardown: sub, partition: part, writable });
+      this.espCache = { writable, esp, handle };
+      return esp;
+    } catch (e) {
+      await handle.release();
+      throw e;
+    }
+  }
+
+  protected async closeEsp(): Promise<void> {
+    const c = this.espCache;
+    this.espCache = null;
+    if (c) await c.handle.release();
   }
 
   async chroot(): Promise<ChrootEnv> {
@@ -61,7 +78,7 @@ abstract class BaseMountedSystem implements MountedSystem {
 
   async close(): Promise<void> {
     await this.closeChroot();
-    this.espCache = null;
+    await this.closeEsp();
     await this.unmountAll();
   }
 }

@@ -189,6 +189,46 @@ describe('devices: sessions and mounted systems', N, () => {
     }
   });
 
+  test('esp() and chroot(): read-only first, writable after remountReadWrite; closed with the system', async () => {
+    const img = fixtureImage('uefi');
+    const c = ctx({ image: img.path });
+    try {
+      const { system } = await openSystem(c, { writable: true });
+      const ro = await system.esp();
+      assert.ok(ro);
+      assert.equal(ro.device, system.installation.esp!.device);
+      assert.ok((await ro.listFiles('/EFI')).includes('/EFI/BOOT/BOOTX64.EFI'));
+      assert.equal(await system.esp(), ro, 'cached');
+      const ch = await system.chroot();
+      assert.match((await ch.run('cat', ['/etc/os-release'])).stdout, /Debian GNU\/Linux 12/);
+      await system.remountReadWrite();
+      // The chroot was closed for the remount; a new one works on the read-write root.
+      assert.deepEqual(mountedBelow(join(system.target.root, 'proc')), []);
+      const ch2 = await system.chroot();
+      await ch2.run('touch', ['/root/from-chroot']);
+      const rw = await system.esp();
+      assert.ok(rw && rw !== ro, 'a writable ESP access after the remount');
+      await rw.writeFile('/EFI/firstaid-test.txt', Buffer.from('esp\n'));
+      const root = system.target.root;
+      await system.close();
+      assert.deepEqual(mountedBelow(root), []);
+      await c.teardown.runAll();
+
+      const c2 = ctx({ image: img.path });
+      try {
+        const again = await openSystem(c2, { writable: false });
+        assert.ok(await again.system.target.exists('/root/from-chroot'));
+        const esp = await again.system.esp();
+        assert.equal((await esp!.readFile('/EFI/firstaid-test.txt')).toString(), 'esp\n');
+      } finally {
+        await c2.teardown.runAll();
+      }
+    } finally {
+      await c.teardown.runAll();
+      img.dispose();
+    }
+  });
+
   test('no private directory is left in the run-time dir of these sessions', () => {
     const mnt = join(RUNTIME, 'mnt');
     assert.deepEqual(readdirSync(mnt), []);
