@@ -144,4 +144,20 @@ describe('grub through the CLI', NEEDS, () => {
       img.dispose();
     }
   });
+
+  test('bios, grub.cfg broken on a full root filesystem: refused before anything changes', async () => {
+    const img = fixtureImage('bios');
+    try {
+      await breakImage(img.path, 'grub-cfg-syntax');
+      await breakImage(img.path, 'fill-root');
+      const before = fileSha(img.path);
+      const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
+      assert.notEqual(fix.status, 0);
+      assert.match(fix.stdout, /Not enough free space for GRUB's files/);
+      assert.match(fix.stdout, /nothing was changed/);
+      assert.equal(fileSha(img.path), before);
+    } finally {
+      img.dispose();
+    }
+  });
 });

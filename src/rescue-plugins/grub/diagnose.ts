@@ -3,7 +3,7 @@
  * the GRUB directory, grub.cfg (grub-script-check, kernels, root=), the ESP's loaders, and the
  * installation's own GRUB tools (needed for any repair).
  */
-import { open } from 'node:fs/promises';
+import { open, statfs } from 'node:fs/promises';
 import type { Finding, PluginContext } from '../types.js';
 import { asFirstaidError } from '../../core/errors.js';
 import { analyseCoreHead, checkCoreBody, classifyBootCode } from './mbr.js';
@@ -281,6 +281,48 @@ async function checkTools(ctx: PluginContext, facts: GrubPlanFacts, need: { inst
   return { ...blocker('tools', `The installation has no ${neededMissing.map((m) => m.split('/').pop()).join(', ')} (package ${[base, ...pkgs].join(' / ')}): GRUB cannot be reinstalled`, evidence), data };
 }
 
+async function treeBytes(ctx: PluginContext, dir: string, depth = 0): Promise<number> {
+  let n = 0;
+  for (const e of await ctx.target.readdirTypes(dir)) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory() && depth < 4) n += await treeBytes(ctx, p, depth + 1);
+    else if (e.isFile()) n += (await ctx.target.stat(p)).size;
+  }
+  return n;
+}
+
+const MiB = 1024 * 1024;
+const fmt = (b: number): string => `${(b / MiB).toFixed(1)} MiB`;
+
+/** A repair writes new modules and a new grub.cfg next to the old ones: there must be room first. */
+async function checkSpace(ctx: PluginContext, facts: GrubPlanFacts, need: { install: string[]; mkconfig: boolean }): Promise<Finding> {
+  const title = `Free space for GRUB's files`;
+  if (!need.mkconfig && need.install.length === 0) return skipped('space', title, 'nothing to write');
+  try {
+    let dir = facts.dir;
+    while (dir !== '/' && !(await ctx.target.exists(dir))) dir = dir.slice(0, dir.lastIndexOf('/')) || '/';
+    const st = await statfs(await ctx.target.resolve(dir));
+    // firstaid runs as root, so the root-reserved blocks count; ext4's own reserve (blocks/50,
+    // at most 4096 clusters, kept for metadata) is usable by no one but is included in bfree.
+    const ext4Reserve = Number(st.type) === 0xef53 ? Math.min(Math.floor(Number(st.blocks) / 50), 4096) : 0;
+    const free = Math.max(0, Number(st.bfree) - ext4Reserve) * Number(st.bsize);
+    const cfg = (await ctx.target.exists(`${facts.dir}/grub.cfg`)) ? (await ctx.target.stat(`${facts.dir}/grub.cfg`)).size : 16 * 1024;
+    let needed = 2 * cfg + MiB;
+    for (const plat of need.install) {
+      const lib = (await ctx.target.exists(`/usr/lib/grub/${plat}`)) ? `/usr/lib/grub/${plat}` : `/usr/lib/grub2/${plat}`;
+      needed += (await ctx.target.exists(lib)) ? await treeBytes(ctx, lib) : 8 * MiB;
+    }
+    const evidence = [`${fmt(free)} free on the filesystem holding ${facts.dir}; the repair writes about ${fmt(needed)}`];
+    if (free >= needed) return ok('space', title, evidence);
+    return blocker('space', `Not enough free space for GRUB's files (${fmt(free)} free, about ${fmt(needed)} needed)`, [
+      ...evidence,
+      `free some space on the installation's filesystem holding ${facts.dir} (old kernels, /var/cache/apt/archives, logs), then run the fix again`,
+    ]);
+  } catch (err) {
+    return failed('space', title, [`cannot tell the free space: ${asFirstaidError(err).message}`]);
+  }
+}
+
 export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
   const facts = await gatherFacts(ctx);
   const found: Finding[] = [];
@@ -294,5 +336,13 @@ export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
   found.push(...await checkCfg(ctx, facts));
   const fixable = found.filter((f) => f.state === 'detected' && f.fixable);
   const install = fixable.some((f) => !f.id.startsWith('grub.cfg'));
-  return [await checkTools(ctx, facts, { install, mkconfig: fixable.length > 0 }), ...found];
+  const platforms = [
+    ...(fixable.some((f) => ['grub.mbr-boot-code', 'grub.core-image', 'grub.modules-i386-pc'].includes(f.id)) ? ['i386-pc'] : []),
+    ...(fixable.some((f) => ['grub.esp-loader', 'grub.modules-x86_64-efi'].includes(f.id)) ? ['x86_64-efi'] : []),
+  ];
+  return [
+    await checkTools(ctx, facts, { install, mkconfig: fixable.length > 0 }),
+    ...found,
+    await checkSpace(ctx, facts, { install: platforms, mkconfig: fixable.length > 0 }),
+  ];
 }

@@ -69,11 +69,11 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
   const cfg = `${facts.dir}/grub.cfg`;
   actions.push({ kind: 'run', argv: [tool(facts.flavour, 'mkconfig'), '-o', cfg], inChroot: true, why: `regenerate ${cfg} from the installed kernels and /etc/default/grub` });
 
-  const what = [installBios ? `GRUB for BIOS on ${disk}` : null, installEfi ? 'GRUB for UEFI on the ESP' : null, `a new ${cfg}`].filter(Boolean);
+  const installs = [installBios ? `GRUB for BIOS on ${disk}` : null, installEfi ? 'GRUB for UEFI on the ESP' : null].filter(Boolean);
   return {
     ...base,
     findings: fixable.map((f) => f.id),
-    summary: `Reinstall ${what.join(', ')}`,
+    summary: installs.length ? `Reinstall ${installs.join(' and ')}, then regenerate ${cfg}` : `Regenerate ${cfg}`,
     actions,
     touches,
     blockers,
