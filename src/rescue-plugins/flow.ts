@@ -169,6 +169,23 @@ async function neededBytes(touches: readonly Touch[], system: MountedSystem): Pr
   return total + 1024 * 1024;
 }
 
+/**
+ * The fix rewrites the paths it touches on the target (atomically: old and new side by side), so the
+ * target needs that much room too; a full target is refused before anything is written. Only the
+ * space available to ordinary users counts: ext4 keeps part of root's reserve even from root.
+ */
+async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem): Promise<void> {
+  const paths = touches.filter((t) => t.kind === 'path');
+  if (paths.length === 0) return;
+  const { statfs } = await import('node:fs/promises');
+  const need = (await neededBytes(paths, system)) - 1024 * 1024 + 256 * 1024;
+  const fs = await statfs(system.target.root);
+  const free = fs.bavail * fs.bsize;
+  if (free < need) {
+    throw new FirstaidError('target-full', `The installation's filesystem is full: ${free} bytes free, the fix needs about ${need}.`, 'Nothing was changed. Free some space on it first (e.g. remove old files under /var/log or /var/cache/apt), then run the fix again.');
+  }
+}
+
 async function openStore(deps: FlowDeps): Promise<BackupStore> {
   if (deps.store) return deps.store;
   const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
@@ -247,6 +264,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   try {
     progress('mounting the target read-write');
     await deps.system.remountReadWrite();
+    await checkTargetRoom(plan.touches, deps.system);
     store = await openStore(deps);
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
