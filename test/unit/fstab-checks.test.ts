@@ -134,3 +134,8 @@ test('a line whose mount point is not a path is unparsable (swap lines excepted)
   assert.deepEqual(ids(HEALTHY + `UUID=${DATA_UUID} srv ext4 defaults 0 2\n`), ['fstab.unparsable:6']);
   assert.deepEqual(ids(HEALTHY.replace(DATA_UUID, STALE) + `LABEL=data swap swap sw 0 0\n`).filter((x) => x.includes(':6')), ['fstab.fstype-mismatch:6']);
 });
+
+test('by-id names and ID= tags are warnings (cannot be matched), never remapped', () => {
+  const text = HEALTHY + 'ID=ata-QEMU_HARDDISK_QM00001-part9 /mnt/a ext4 defaults 0 2\n/dev/disk/by-id/ata-X-part1 /mnt/b ext4 defaults 0 2\n';
+  assert.deepEqual(detected(check(text)).map((x) => [x.id, x.severity, x.fixable]), [['fstab.unmapped-node:6', 'warning', false], ['fstab.unmapped-node:7', 'warning', false]]);
+});

@@ -72,7 +72,9 @@ export type SourceKind = 'tag' | 'by-path' | 'node' | 'path' | 'pseudo' | 'netwo
 export function sourceKind(e: FstabEntry): SourceKind {
   const s = e.spec;
   if (isNetwork(e.vfstype, s)) return 'network';
-  if (/^(UUID|LABEL|PARTUUID|PARTLABEL|ID)=/.test(s)) return 'tag';
+  if (/^(UUID|LABEL|PARTUUID|PARTLABEL)=/.test(s)) return 'tag';
+  // ID= (by-id names: bus, model, serial) cannot be matched from here: treated like a device name.
+  if (/^ID=/.test(s)) return 'node';
   if (/^\/dev\/disk\/by-(uuid|label|partuuid|partlabel)\//.test(s)) return 'by-path';
   if (s.startsWith('/dev/')) return 'node';
   if (isPseudo(e.vfstype) || (!s.startsWith('/') && !isSwap(e))) return 'pseudo';
@@ -269,7 +271,13 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
         title: `fstab line ${e.lineNo}: ${e.spec} cannot be checked from here`,
         state: 'detected',
         severity: 'warning',
-        evidence: [lineTag(e), `Device names like ${e.spec} depend on the order the kernel finds disks; the rescue system names them differently, so this one cannot be matched.`, 'A UUID= source is stable across boots.'],
+        evidence: [
+          lineTag(e),
+          /^\/dev\/(sd|vd|hd|xvd|nvme|mmcblk)/.test(e.spec)
+            ? `Device names like ${e.spec} depend on the order the kernel finds disks; the rescue system names them differently, so this one cannot be matched.`
+            : `${e.spec} names a device by a path or id this rescue system does not have, so it cannot be matched to the target's disks.`,
+          'A UUID= source is stable across boots.',
+        ],
         fixable: false,
         data: { line: e.lineNo },
       });
