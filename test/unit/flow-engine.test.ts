@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, chmodSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { SessionLog } from '../../src/core/log.js';
@@ -146,6 +146,24 @@ test('revert refuses files changed since the fix unless forced', async () => {
     const rv = await revertFix(`${r.backupDir}/`, e.deps, { force: true });
     assert.equal(rv.forcedOver.length, 1);
     assert.equal(readFileSync(join(e.root, 'etc', 'thing.conf'), 'utf8'), 'broken\n');
+  } finally {
+    e.cleanup();
+  }
+});
+
+test('revert refuses a damaged backup, naming the object, and restores nothing', async () => {
+  const e = await env();
+  try {
+    const plugin = thingPlugin(e.events);
+    const findings = (await diagnoseAll([plugin], e.deps))[0]!.findings;
+    const r = await runFix(plugin, await planFix(plugin, findings, e.deps, {}), e.deps, { dryRun: false, choices: {} });
+    const objects = join(r.backupDir!, 'objects');
+    const sub = readdirSync(objects).find((d) => /^[0-9a-f]{2}$/.test(d))!;
+    const blob = join(objects, sub, readdirSync(join(objects, sub))[0]!);
+    chmodSync(blob, 0o600);
+    writeFileSync(blob, 'tampered\n');
+    await assert.rejects(revertFix(r.backupId!, e.deps, { force: true }), (err: Error) => /damaged or incomplete/.test(err.message) && /thing\.conf/.test(err.message));
+    assert.equal(readFileSync(join(e.root, 'etc', 'thing.conf'), 'utf8'), 'fixed\n');
   } finally {
     e.cleanup();
   }
