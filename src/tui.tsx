@@ -2,13 +2,25 @@
  * The repair screens: renders the app over the real core and returns when the person quits.
  * Mounts and loop devices are undone on the way out (also by the CLI's teardown and signals).
  */
-import { render } from 'ink';
 import type { ExitCode } from './core/errors.js';
 import type { CliContext } from './cli/context.js';
-import { App } from './screens/app.js';
-import { RealServices } from './screens/real-services.js';
+
+/** Loads Ink and the screens. yoga-layout's loader fetches its inline wasm through `fetch`
+ *  when there is one, which makes Node load undici (~30 ms of the first frame): hide it. */
+async function loadScreens() {
+  const g = globalThis as { fetch?: unknown };
+  const saved = g.fetch;
+  g.fetch = undefined;
+  try {
+    const [ink, app, real] = await Promise.all([import('ink'), import('./screens/app.js'), import('./screens/real-services.js')]);
+    return { render: ink.render, App: app.App, RealServices: real.RealServices };
+  } finally {
+    g.fetch = saved;
+  }
+}
 
 export async function startTui(ctx: CliContext): Promise<ExitCode> {
+  const { render, App, RealServices } = await loadScreens();
   const services = new RealServices(ctx);
   // When the terminal goes away (window closed, SSH dropped) writes fail with EIO; that must not
   // crash the process before the SIGHUP teardown has unmounted and detached everything.
