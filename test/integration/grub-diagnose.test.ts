@@ -10,6 +10,7 @@ import { needs } from '../helpers/env.js';
 import { openImageContext } from './grub-context.js';
 import { grubPlugin } from '../../src/rescue-plugins/grub/index.js';
 import type { Finding } from '../../src/rescue-plugins/types.js';
+import type { Installation } from '../../src/devices/types.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['parted', 'mkfs.ext4', 'mkfs.vfat', 'mdir', 'grub-script-check', 'losetup'] });
 
@@ -17,7 +18,7 @@ function sha(path: string): string {
   return execFileSync('sha256sum', [path], { encoding: 'utf8' }).split(' ')[0]!;
 }
 
-async function diagnose(type: ImageType, modes: string[]): Promise<{ findings: Finding[]; wroteRw: boolean; shaSame: boolean }> {
+async function diagnose(type: ImageType, modes: string[]): Promise<{ findings: Finding[]; wroteRw: boolean; shaSame: boolean; system: Installation }> {
   const img = fixtureImage(type);
   try {
     for (const m of modes) await breakImage(img.path, m);
@@ -26,13 +27,14 @@ async function diagnose(type: ImageType, modes: string[]): Promise<{ findings: F
     const c = await openImageContext(img.path, { writable: false });
     let findings: Finding[];
     let wroteRw = false;
+    const system = c.ctx.system;
     try {
       findings = await grubPlugin.diagnose(c.ctx);
       wroteRw = c.system.readWrite || c.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'mount' && e.argv.some((a) => /(^|,)rw(,|$)|remount/.test(a)));
     } finally {
       await c.close();
     }
-    return { findings, wroteRw, shaSame: modes.length === 0 ? sha(img.path) === before : true };
+    return { findings, system, wroteRw, shaSame: modes.length === 0 ? sha(img.path) === before : true };
   } finally {
     img.dispose();
   }
@@ -87,6 +89,17 @@ describe('grub diagnose: damaged images', NEEDS, () => {
     assert.equal(tools.state, 'detected');
     assert.equal(tools.severity, 'blocker');
     assert.match(tools.title, /no grub-install \(package grub-pc/);
+  });
+
+  test('hybrid GPT disk without a bios_grub partition: a blocker that explains itself, not a fix', async () => {
+    const r = await diagnose('hybrid', ['no-bios-grub']);
+    const f = r.findings.find((x) => x.id === 'grub.gpt-bios-grub')!;
+    assert.equal(f.state, 'detected');
+    assert.equal(f.severity, 'blocker');
+    assert.equal(f.fixable, false);
+    assert.match(f.evidence.join(' '), /bios_grub/);
+    const plan = grubPlugin.plan(r.findings, r.system, {});
+    assert.ok(plan.blockers.some((b) => /bios_grub/.test(b)), JSON.stringify(plan));
   });
 
   test('grub.cfg-only damage without grub-install is still fixable (grub-mkconfig suffices)', async () => {

@@ -43,6 +43,13 @@ export async function gatherFacts(ctx: PluginContext): Promise<GrubPlanFacts> {
   const flavour: 'grub' | 'grub2' = has2 && !has1 ? 'grub2' : sys.grub.flavour === 'grub2' && !has1 ? 'grub2' : 'grub';
   const dir = sys.grub.dir ?? (flavour === 'grub2' ? '/boot/grub2' : '/boot/grub');
   const defaultGrub = await ctx.target.readTextIfExists('/etc/default/grub');
+  // A GPT disk with i386-pc modules and GRUB's boot code in its MBR was set up for BIOS boot,
+  // even though it has no bios_grub partition (the firmware judgement then says UEFI).
+  if (!plats.bios && sys.disk.pttype === 'gpt' && !sys.biosGrub && sys.grub.platforms.includes('i386-pc')) {
+    try {
+      plats.bios = classifyBootCode(await readDisk(sys.disk.path, 0, SECTOR)).kind === 'grub';
+    } catch { /* unreadable: checkBios is not run, nothing claimed */ }
+  }
   return {
     flavour,
     dir,
