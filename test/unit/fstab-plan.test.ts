@@ -83,9 +83,13 @@ test('garbage: every unparsable line commented out with the marker; good lines u
 
 test('glued mount point and type: the blank is put back; a split that does not exist is commented out', () => {
   const glued = HEALTHY.replace('/srv/data ext4 defaults', '/srv/dataext4 defaults');
-  assert.equal(edit(planFstab(findingsFor(glued), null, {})).after, HEALTHY);
-  const unsure = edit(planFstab(findingsFor(glued, { missing: ['/srv/data'] }), null, {})).after;
+  assert.equal(edit(planFstab(findingsFor(glued, { missing: ['/srv/dataext4'] }), null, {})).after, HEALTHY);
+  const unsure = edit(planFstab(findingsFor(glued, { missing: ['/srv/data', '/srv/dataext4'] }), null, {})).after;
   assert.match(unsure, /^#firstaid: unparsable: UUID=\S+ \/srv\/dataext4 defaults 0 2$/m);
+  // "/srv/btrfs" exists: the type is missing, not glued; no guessing "/srv/" + "btrfs".
+  const missingType = HEALTHY + `UUID=${DATA_UUID} /srv/btrfs defaults 0 2\n`;
+  const after = edit(planFstab(findingsFor(missingType), null, {})).after;
+  assert.match(after, /^#firstaid: unparsable: UUID=\S+ \/srv\/btrfs defaults 0 2$/m);
 });
 
 test('type mismatch, root passno and child-before-parent are repaired; the line map follows the move', () => {

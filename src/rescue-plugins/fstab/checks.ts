@@ -165,7 +165,9 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
     const g = gluedSplit(e);
     if (!g) continue;
     glued.add(e.lineNo);
-    const splitExists = facts.existing.has(g.file);
+    // Confident only when the split mount point exists and the glued one does not (then "/srv/btrfs"
+    // with a missing type is not mistaken for "/srv/" + "btrfs").
+    const splitExists = facts.existing.has(g.file) && !facts.existing.has(e.file) && !g.file.endsWith('/');
     add(c, {
       id: `fstab.missing-blank:${e.lineNo}`,
       title: `fstab line ${e.lineNo}: mount point and type run together ("${e.fields[1]}")`,
@@ -174,7 +176,7 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
       evidence: [
         lineTag(e),
         `"${e.fields[1]}" looks like the mount point ${g.file} and the type ${g.vfstype} without the blank between them; "${e.fields[2]}" then stands where the type belongs.`,
-        splitExists ? `${g.file} exists in the target.` : `${g.file} does not exist in the target either.`,
+        splitExists ? `${g.file} exists in the target.` : `That split is not certain (${g.file} is not a mount point directory of the target, or ${e.fields[1]} is), so the line will be commented out.`,
       ],
       fixable: true,
       data: { line: e.lineNo, file: g.file, vfstype: g.vfstype, confident: splitExists },
