@@ -22,7 +22,7 @@ export interface AppProps {
 
 export function App({ services, size, onQuit }: AppProps) {
   const term = useTerminalSize(size);
-  const [state, dispatch] = useReducer(reducer, undefined, () => initialState({ size: term, targetLabel: services.describeTarget() }));
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialState({ size: term, targetLabel: services.describeTarget(), dryRun: services.dryRun === true }));
   const { exit } = useApp();
   const controllers = useRef(new Map<number, AbortController>());
 

@@ -15,6 +15,7 @@ export function build(s: State, _l: Layout): ScreenModel {
     details.push({ text: `It will edit ${edits} file(s), run ${runs} command(s) and write ${writes} raw disk range(s) on ${systemLabel(s)}.` });
     details.push({ text: `First, ${plan.touches.length} item(s) are copied into a backup directory named "${plan.pluginId}" in the backup store. The fix runs only when that backup is complete; if it fails, the backup is restored at once.` });
     details.push({ text: 'You can undo the fix later from "Revert a repair".' });
+    if (s.dryRun) details.push({ text: '[DRY RUN] Nothing will be written or backed up now.', tone: 'warn' });
   }
   return {
     title: `Apply the fix? - ${plan?.pluginId ?? ''}`,

@@ -25,6 +25,7 @@ export function build(s: State, _l: Layout): ScreenModel {
   const lines: Line[] = MENU.map((m, i) => ({ text: `${m.label}  (${m.key})`, item: i, selected: i === cur, noWrap: true }));
   const top: Line[] = [
     { text: `Target: ${s.targetLabel}` },
+    ...(s.dryRun ? [{ text: '[DRY RUN] Nothing will be written: fixes only show what they would do.', tone: 'warn' } as Line] : []),
     { text: `System: ${systemLabel(s)}` },
     ...(s.notice ? [{ text: s.notice.text, tone: s.notice.tone } as Line] : []),
     { text: '' },

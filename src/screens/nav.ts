@@ -62,6 +62,7 @@ export interface State {
   /** List cursor (or scroll offset) of each screen. */
   cursors: Partial<Record<ScreenName, number>>;
   targetLabel: string;
+  dryRun: boolean;
   systems: Loadable<Installation[]>;
   systemId: string | null;
   /** Where picking a system leads: repair (overview) or revert. */
@@ -89,13 +90,14 @@ export interface State {
   now: number;
 }
 
-export function initialState(opts: { size: Size; targetLabel: string; now?: number }): State {
+export function initialState(opts: { size: Size; targetLabel: string; dryRun?: boolean; now?: number }): State {
   return {
     size: opts.size,
     screen: 'menu',
     history: [],
     cursors: {},
     targetLabel: opts.targetLabel,
+    dryRun: opts.dryRun ?? false,
     systems: { status: 'idle' },
     systemId: null,
     afterPick: 'overview',

@@ -28,8 +28,11 @@ export class RealServices implements Services {
   private system: MountedSystem | null = null;
   private findings = new Map<string, Finding[]>();
 
+  readonly dryRun: boolean;
+
   constructor(private readonly ctx: CliContext) {
     this.spec = targetSpecFromOptions(ctx.options);
+    this.dryRun = ctx.runner.dryRun;
   }
 
   describeTarget(): string {

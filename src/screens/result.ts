@@ -11,7 +11,8 @@ function fixLines(s: State): { title: string; top: Line[]; lines: Line[] } {
   if (!r || r.kind !== 'fix') return { title: '', top: [], lines: [] };
   const f = r.fix;
   const top: Line[] = [];
-  if (f.ok && f.verified) top.push({ text: '[FIXED AND VERIFIED] The problem is gone.', tone: 'ok', bold: true });
+  if (s.dryRun && f.ok) top.push({ text: '[DRY RUN] Nothing was changed or backed up; the plan is what a real run would do.', tone: 'warn', bold: true });
+  else if (f.ok && f.verified) top.push({ text: '[FIXED AND VERIFIED] The problem is gone.', tone: 'ok', bold: true });
   else if (f.ok) top.push({ text: '[FIXED, NOT VERIFIED] The fix ran, but the check afterwards still finds problems.', tone: 'warn', bold: true });
   else if (f.restored) top.push({ text: '[FAILED, RESTORED] The fix failed; everything it touched was restored from the backup.', tone: 'problem', bold: true });
   else top.push({ text: '[FAILED] The fix did not complete.', tone: 'problem', bold: true });

@@ -52,6 +52,8 @@ export interface RevertResult {
 }
 
 export interface Services {
+  /** --dry-run: plans are shown and "run", but nothing is written. */
+  readonly dryRun?: boolean;
   /** What the run was started on, for titles ("disk image /tmp/x.img", "all disks"). */
   describeTarget(): string;
   /** Installations on the target (or on a new one: an image to attach, a root directory). */

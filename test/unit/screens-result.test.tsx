@@ -74,3 +74,25 @@ test('revert result: files changed since the fix are listed; f forces after a ye
     h.unmount();
   }
 });
+
+test('dry run: the menu, the confirmation and the result say nothing is written', async () => {
+  const s = { ...standIn({ fix: (plan) => ({ ...fixResultFor(plan), verified: false, backupId: null, backupDir: null }) }), dryRun: true };
+  const h = renderApp(s);
+  try {
+    let f = await h.waitFor('[DRY RUN] Nothing will be written');
+    h.write(ENTER);
+    await h.waitFor('Evidence for');
+    h.write(ENTER);
+    await h.waitFor('[PROBLEM]');
+    h.write(ENTER);
+    await h.waitFor('What it will do:');
+    h.write(ENTER);
+    f = await h.waitFor('[DRY RUN] Nothing will be written or backed up now.');
+    assertConsoleSafe(f);
+    h.write('y');
+    f = await h.waitFor('[DRY RUN] Nothing was changed or backed up');
+    assert.doesNotMatch(f, /NOT VERIFIED/);
+  } finally {
+    h.unmount();
+  }
+});
