@@ -148,4 +148,28 @@ describe('grub fix and revert (flow engine)', NEEDS, () => {
       img.dispose();
     }
   });
+
+  // Classes of damage beyond the booted ones: the fix must leave diagnose with nothing to report.
+  for (const [type, modes, id] of [
+    ['bios', ['core-gap'], 'grub.core-image'],
+    ['hybrid', ['core-gap'], 'grub.core-image'],
+    ['hybrid', ['grub-modules-efi', 'grub-cfg-root'], 'grub.modules-x86_64-efi'],
+    ['uefi', ['grub-cfg-kernel'], 'grub.cfg-kernels'],
+  ] as const) {
+    test(`${type} ${modes.join('+')}: fixed and verified`, async () => {
+      const img = fixtureImage(type);
+      const store = mkdtempSync(join(TESTBED, 'grub-store-'));
+      try {
+        for (const m of modes) await breakImage(img.path, m);
+        const r = await fix(img, store);
+        assert.equal(r.error, null, JSON.stringify(r.error));
+        assert.ok(r.plan.findings.includes(id), r.plan.findings.join(', '));
+        assert.ok(r.ok && r.verified);
+        assert.deepEqual(r.findingsAfter.filter((f) => f.state === 'detected' || f.state === 'error').map((f) => f.id), []);
+      } finally {
+        rmSync(store, { recursive: true, force: true });
+        img.dispose();
+      }
+    });
+  }
 });
