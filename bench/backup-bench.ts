@@ -110,6 +110,7 @@ try {
     await space.backupPath('/tree');
     await space.commit();
   });
+  const rssAfterBackup = process.resourceUsage().maxRSS / 1024;
   const [verifyMs, v] = await timeAsync(() => space.verify());
   if (!v.ok) throw new Error(`verify failed: ${v.problems.slice(0, 3).join('; ')}`);
   execFileSync('sync');
@@ -132,7 +133,7 @@ try {
     `backupPath + commit       ${f(backupMs)}   ${(backupMs / cpMs).toFixed(2)}x cp -a, ${(backupMs / (cpMs + cpSyncMs)).toFixed(2)}x cp -a + sync   (sha256 of everything, durable)`,
     `verify (re-hash all)      ${f(verifyMs)}`,
     `restorePath (fresh root)  ${f(restoreMs)}   ${(restoreMs / cpMs).toFixed(2)}x cp -a, ${(restoreMs / (cpMs + cpSyncMs)).toFixed(2)}x cp -a + sync   (+ ${f(restoreVerifyMs)} verify first)`,
-    `peak RSS                  ${rssMb.toFixed(0)} MB   (${rssAtStart.toFixed(0)} MB after start-up)`,
+    `peak RSS                  ${rssMb.toFixed(0)} MB   (${rssAtStart.toFixed(0)} MB after start-up, ${rssAfterBackup.toFixed(0)} MB peak up to the end of the backup)`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 } finally {

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, readFile, rename, unlink, lstat, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, writeFile, rename, unlink, lstat, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
@@ -51,38 +51,44 @@ export class BlobStore {
     return join(this.tmpDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
   }
 
-  private async exists(sha: string): Promise<boolean> {
-    try {
-      const st = await lstat(this.pathOf(sha));
-      return st.isFile();
-    } catch {
-      return false;
-    }
-  }
 
-  /** Moves a synced temp file into place under its hash. */
+  /** Subdirectories known to exist, and objects this instance placed (a tree repeats files). */
+  private readonly subdirs = new Set<string>();
+  private readonly placed = new Set<string>();
+
+  /**
+   * Moves a written temp file into place under its hash. An object already there has the same
+   * content by construction, so renaming over it is harmless (no exists check per file).
+   */
   private async place(tmp: string, sha: string): Promise<void> {
     const sub = join(this.objectsDir, sha.slice(0, 2));
-    await mkdir(sub, { recursive: true, mode: 0o700 });
+    if (!this.subdirs.has(sub)) {
+      await mkdir(sub, { recursive: true, mode: 0o700 });
+      this.subdirs.add(sub);
+    }
     await rename(tmp, join(sub, sha));
     this.dirty.add(sub);
+    this.placed.add(sha);
   }
 
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
     await this.prepare();
     const sha = createHash('sha256').update(data).digest('hex');
-    if (!(await this.exists(sha))) {
-      const tmp = this.tmpName();
+    if (this.placed.has(sha)) return { sha256: sha, size: data.length };
+    const tmp = this.tmpName();
+    if (durable || !this.syncfs) {
       const fh = await open(tmp, 'wx', 0o600);
       try {
         await fh.writeFile(data);
-        if (durable || !this.syncfs) await fh.sync();
-        else this.deferred = true;
+        await fh.sync();
       } finally {
         await fh.close();
       }
-      await this.place(tmp, sha);
+    } else {
+      await writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
+      this.deferred = true;
     }
+    await this.place(tmp, sha);
     return { sha256: sha, size: data.length };
   }
 
@@ -94,14 +100,14 @@ export class BlobStore {
     }
     const src = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
-      return await this.putFromHandle(src, 0, Number.MAX_SAFE_INTEGER);
+      return await this.putFromHandle(src, 0, Number.MAX_SAFE_INTEGER, durable);
     } finally {
       await src.close();
     }
   }
 
   /** Copies `length` bytes from offset of an open file (or device) into a new object. */
-  async putFromHandle(src: FileHandle, offset: number, length: number): Promise<{ sha256: string; size: number }> {
+  async putFromHandle(src: FileHandle, offset: number, length: number, durable = true): Promise<{ sha256: string; size: number }> {
     await this.prepare();
     const tmp = this.tmpName();
     const out = await open(tmp, 'wx', 0o600);
@@ -118,7 +124,8 @@ export class BlobStore {
         await out.write(chunk);
         total += bytesRead;
       }
-      await out.sync();
+      if (durable || !this.syncfs) await out.sync();
+      else this.deferred = true;
     } catch (e) {
       await out.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
@@ -126,8 +133,7 @@ export class BlobStore {
     }
     await out.close();
     const sha = hash.digest('hex');
-    if (await this.exists(sha)) await unlink(tmp);
-    else await this.place(tmp, sha);
+    await this.place(tmp, sha);
     return { sha256: sha, size: total };
   }
 
@@ -163,6 +169,14 @@ export class BlobStore {
     const got = await hashFile(p);
     if (got !== sha) return 'object content does not match its sha256';
     return null;
+  }
+
+  /** Removes an object file (no longer named by the manifest). */
+  async remove(sha: string): Promise<void> {
+    this.placed.delete(sha);
+    await unlink(this.pathOf(sha)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
   }
 
   async read(sha: string): Promise<Buffer> {

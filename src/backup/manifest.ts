@@ -4,6 +4,7 @@
  * last: "in-progress" while objects are added, "complete" once the space is committed.
  */
 import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import type { ManifestObject, ObjectType } from './types.js';
@@ -126,6 +127,26 @@ export function parseManifest(text: string, expectedId?: string): Manifest {
   };
 }
 
+/** sha256 of the manifest text last read or written for this object (cheap re-check before a restore). */
+const digests = new WeakMap<Manifest, string>();
+
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function digestOf(m: Manifest): string | undefined {
+  return digests.get(m);
+}
+
+export async function readManifestText(spaceDir: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(spaceDir, MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ManifestError(`manifest cannot be read (${(e as Error).message})`);
+  }
+}
+
 export async function readManifest(spaceDir: string, expectedId?: string): Promise<Manifest | undefined> {
   let text: string;
   try {
@@ -134,11 +155,15 @@ export async function readManifest(spaceDir: string, expectedId?: string): Promi
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ManifestError(`manifest cannot be read (${(e as Error).message})`);
   }
-  return parseManifest(text, expectedId);
+  const m = parseManifest(text, expectedId);
+  digests.set(m, textDigest(text));
+  return m;
 }
 
 export async function writeManifest(spaceDir: string, m: Manifest): Promise<void> {
-  await writeFileAtomic(join(spaceDir, MANIFEST_FILE), JSON.stringify(m) + '\n', { mode: 0o600 });
+  const text = JSON.stringify(m) + '\n';
+  await writeFileAtomic(join(spaceDir, MANIFEST_FILE), text, { mode: 0o600 });
+  digests.set(m, textDigest(text));
 }
 
 /** Objects and bytes, counting the files inside directories. */

@@ -15,7 +15,7 @@ import type { DiskIdentity } from '../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
 import { BlobStore } from './blobs.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
-import { readManifest, writeManifest, ManifestError, type Manifest } from './manifest.js';
+import { readManifest, readManifestText, writeManifest, textDigest, digestOf, ManifestError, type Manifest } from './manifest.js';
 import { capture, restoreObject, stateHash, UnsupportedFileError, IO_CONCURRENCY } from './tree.js';
 import { mapLimit } from './pool.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
@@ -206,6 +206,9 @@ export class Space implements BackupSpace {
   private async manifestProblem(): Promise<string | null> {
     if (this.loadProblem) return this.loadProblem;
     try {
+      const text = await readManifestText(this.dir);
+      // Unchanged since this run read or wrote it: nothing to parse (a 20,000-entry manifest is big).
+      if (text !== undefined && textDigest(text) === digestOf(this.manifest)) return null;
       const m = await readManifest(this.dir, this.id);
       if (!m) return 'the manifest is missing (the space is incomplete)';
       if (JSON.stringify(m.objects) !== JSON.stringify(this.manifest.objects)) return 'the manifest on disk differs from the one this run wrote';
@@ -321,8 +324,9 @@ export class Space implements BackupSpace {
       const o = this.mustFind(name);
       const objects = this.manifest.objects.filter((x) => x !== o);
       await lock.assertOwned();
-      await writeManifest(this.dir, { ...this.manifest, objects });
-      this.manifest.objects = objects;
+      const m: Manifest = { ...this.manifest, objects };
+      await writeManifest(this.dir, m);
+      this.manifest = m;
       this.objectsVerified = false;
       // Object files no other object uses go after the manifest stopped naming them.
       const used = new Set<string>();
@@ -331,7 +335,7 @@ export class Space implements BackupSpace {
         for (const e of x.entries ?? []) if (e.sha256) used.add(e.sha256);
       }
       const mine = [o.sha256, ...(o.entries ?? []).map((e) => e.sha256)].filter((s): s is string => !!s && !used.has(s));
-      for (const sha of new Set(mine)) await rm(this.blobs.pathOf(sha), { force: true });
+      for (const sha of new Set(mine)) await this.blobs.remove(sha);
     });
   }
 

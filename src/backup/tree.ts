@@ -113,6 +113,14 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
 }
 
 /** Writes one file object at hostPath atomically, with its metadata (xattrs set separately). */
+/** A file where nothing is (inside a tree being restored): written in place, no temp and rename. */
+async function createFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
+  await blobs.copyTo(o.sha256!, hostPath);
+  if (o.uid !== null && o.gid !== null) await chown(hostPath, o.uid, o.gid);
+  if (o.mode !== null) await chmod(hostPath, o.mode);
+  if (o.mtime) await utimes(hostPath, new Date(o.mtime), new Date(o.mtime));
+}
+
 async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string, durable = true): Promise<void> {
   const tmp = tmpBeside(hostPath);
   await blobs.copyTo(o.sha256!, tmp);
@@ -193,24 +201,26 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   if (st && !st.isDirectory()) await rm(root, { force: true });
   if (!st || !st.isDirectory()) await mkdir(root, { mode: 0o700 });
   // Remove what was not there (or is of another type) before writing anything.
+  const present = new Set<string>();
   if (st?.isDirectory()) {
     for (const w of await walk(root)) {
       const e = want.get(w.rel);
       const same = e && ((e.type === 'directory' && w.st.isDirectory()) || (e.type === 'file' && w.st.isFile()) || (e.type === 'symlink' && w.st.isSymbolicLink()));
-      if (!same && (await lstatOrNull(w.host))) await rm(w.host, { recursive: true, force: true });
+      if (same) present.add(w.rel);
+      else if (await lstatOrNull(w.host)) await rm(w.host, { recursive: true, force: true });
     }
   }
   const dirs = entries.filter((e) => e.type === 'directory');
   for (const d of dirs) {
-    const p = join(root, d.name);
-    if (!(await lstatOrNull(p))) await mkdir(p, { mode: 0o700 });
+    if (!present.has(d.name)) await mkdir(join(root, d.name), { mode: 0o700 });
   }
   await mapLimit(
     entries.filter((e) => e.type !== 'directory'),
     IO_CONCURRENCY,
     async (e) => {
       const p = join(root, e.name);
-      if (e.type === 'file') await placeFile(blobs, e, p, false);
+      if (e.type === 'file' && !present.has(e.name)) await createFile(blobs, e, p);
+      else if (e.type === 'file') await placeFile(blobs, e, p, false);
       else await placeSymlink(e, p);
     },
   );
