@@ -83,3 +83,14 @@ test('bootloader id from GRUB_DISTRIBUTOR (plain, quoted, shell snippet) and os-
   assert.equal(bootloaderIdFrom(undefined, 'arch'), 'arch');
   assert.equal(bootloaderIdFrom('GRUB_DISTRIBUTOR="$(x)"', undefined), 'debian');
 });
+
+test('Fedora BLS: grub.cfg with blscfg, entries from /boot/loader/entries', async () => {
+  const { usesBls, parseBlsEntry } = await import('../../src/rescue-plugins/grub/cfg.js');
+  assert.equal(usesBls('insmod blscfg\nblscfg\n'), true);
+  assert.equal(usesBls(DEBIAN_CFG), false);
+  const e = parseBlsEntry('title Fedora Linux (6.5.6-300.fc39.x86_64) 39\nversion 6.5.6\nlinux /vmlinuz-6.5.6-300.fc39.x86_64\ninitrd /initramfs-6.5.6-300.fc39.x86_64.img\noptions root=UUID=abcd ro rhgb quiet\n# comment\n', 'x.conf');
+  assert.equal(e.title, 'Fedora Linux (6.5.6-300.fc39.x86_64) 39');
+  assert.equal(e.kernel, '/vmlinuz-6.5.6-300.fc39.x86_64');
+  assert.deepEqual(e.initrds, ['/initramfs-6.5.6-300.fc39.x86_64.img']);
+  assert.equal(e.root, 'UUID=abcd');
+});

@@ -112,3 +112,25 @@ export function rootMatches(value: string, root: { uuid: string | null; partuuid
   // /dev/sdX names differ between the live system and the booted one: cannot be judged here.
   return null;
 }
+
+/** Whether grub.cfg loads Boot Loader Specification entries (Fedora/RHEL: "blscfg"). */
+export function usesBls(text: string): boolean {
+  return text.split('\n').some((l) => splitWords(l)[0] === 'blscfg');
+}
+
+/** One /boot/loader/entries/*.conf file (BLS): title, linux, initrd, options. */
+export function parseBlsEntry(text: string, name: string): GrubEntry {
+  const e: GrubEntry = { title: name, kernel: null, initrds: [], args: [], root: null, line: 0 };
+  for (const raw of text.split('\n')) {
+    const m = /^\s*(\w+)\s+(.*?)\s*$/.exec(raw);
+    if (!m || raw.trim().startsWith('#')) continue;
+    const [, key, value] = m as unknown as [string, string, string];
+    if (key === 'title') e.title = value;
+    else if (key === 'linux') e.kernel = value;
+    else if (key === 'initrd') e.initrds.push(...value.split(/\s+/));
+    else if (key === 'options') e.args = value.split(/\s+/);
+  }
+  const rootArg = e.args.find((a) => a.startsWith('root='));
+  e.root = rootArg ? rootArg.slice(5) : null;
+  return e;
+}

@@ -7,7 +7,7 @@ import { open, statfs } from 'node:fs/promises';
 import type { Finding, PluginContext } from '../types.js';
 import { asFirstaidError } from '../../core/errors.js';
 import { analyseCoreHead, checkCoreBody, classifyBootCode } from './mbr.js';
-import { parseGrubCfg, rootMatches, targetPathOf } from './cfg.js';
+import { parseBlsEntry, parseGrubCfg, rootMatches, targetPathOf, usesBls } from './cfg.js';
 import { bootloaderIdFrom, neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
 import { bad, blocker, failed, ok, skipped } from './finding.js';
 
@@ -232,6 +232,13 @@ async function checkCfg(ctx: PluginContext, facts: GrubPlanFacts): Promise<Findi
   if (check === null) out.push(failed('cfg', `${cfgPath} syntax`, ['neither this system nor the installation has grub-script-check', 'install grub-common (or grub2-tools) on the live system']));
   else if (!check.ok) out.push(bad('cfg', `${cfgPath} has a syntax error`, [`grub-script-check rejects ${cfgPath}`, ...check.lines]));
   const cfg = parseGrubCfg(text);
+  if (usesBls(text) && (await ctx.target.exists('/boot/loader/entries'))) {
+    // Fedora-style: the entries live in /boot/loader/entries/*.conf, not in grub.cfg.
+    for (const name of (await ctx.target.readdir('/boot/loader/entries')).filter((n) => n.endsWith('.conf')).sort()) {
+      const body = await ctx.target.readTextIfExists(`/boot/loader/entries/${name}`);
+      if (body !== undefined) cfg.entries.push(parseBlsEntry(body, name));
+    }
+  }
   const withKernel = cfg.entries.filter((e) => e.kernel);
   if (check?.ok) {
     out.push(withKernel.length
