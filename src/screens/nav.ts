@@ -164,7 +164,9 @@ export function loading(step: string | null = null): Loadable<never> {
 }
 
 export function progressFrom(p: Progress, e: ProgressEvent): Progress {
-  const steps = p.steps[p.steps.length - 1] === e.step ? p.steps : [...p.steps, e.step].slice(-200);
+  // The placeholder 'Starting' gives way to the first real step.
+  const before = p.steps.length === 1 && p.steps[0] === 'Starting' ? [] : p.steps;
+  const steps = before[before.length - 1] === e.step ? before : [...before, e.step].slice(-200);
   return {
     ...p,
     steps,

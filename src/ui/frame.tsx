@@ -4,6 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { fitModel, type Layout, type Line, type ScreenModel } from './layout.js';
+import { fitLine } from './wrap.js';
 import { colorsEnabled, toneColor } from './theme.js';
 import { Spinner } from './spinner.js';
 
@@ -27,7 +28,7 @@ export function Frame({ model, layout }: { model: ScreenModel; layout: Layout })
             <Spinner />{' '}
           </Text>
         ) : null}
-        <Text bold>{model.title}</Text>
+        <Text bold>{fitLine(model.title, layout.inner - (model.busy ? 2 : 0))}</Text>
       </Box>
       {f.top.map((l, i) => (
         <Row key={`t${i}`} line={l} />

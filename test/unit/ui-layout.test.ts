@@ -39,3 +39,20 @@ test('every key hint line names the global keys', () => {
   const h = keyHints('Enter open');
   for (const k of ['Up/Down/j/k move', 'Enter open', 'Esc back', '? help', 'q quit']) assert.ok(h.includes(k), k);
 });
+
+test('the frame never wraps a long title onto a second row', async () => {
+  const { render } = await import('ink-testing-library');
+  const { createElement } = await import('react');
+  const { Frame } = await import('../../src/ui/frame.js');
+  const layout = layoutFor({ cols: 80, rows: 25 });
+  const title = 'Boot loader (GRUB) - Debian GNU/Linux 12 (bookworm) on /dev/mapper/vg0-root-with-a-long-name';
+  const r = render(createElement(Frame, { model: { title, lines: [{ text: 'body' }], hints: 'q quit', busy: true }, layout }));
+  try {
+    const rows = (r.lastFrame() ?? '').split('\n');
+    assert.equal(rows.length, 6);
+    assert.match(rows[1] ?? '', /^│ [|/\\-] Boot loader .*\.\.\. *│$/);
+    assert.ok(rows.every((l) => l.length <= 80));
+  } finally {
+    r.unmount();
+  }
+});
