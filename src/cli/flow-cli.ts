@@ -101,6 +101,8 @@ export function formatResult(r: FixResult, system: MountedSystem): string[] {
     out.push(`Backup: ${r.backupId} in ${backupLocation(system, r.backupDir)}`);
     if (r.ok) out.push(`To undo this fix: firstaid revert ${r.backupId}`);
   }
+  const fixed = r.findingsAfter.filter((f) => f.state === 'fixed');
+  if (r.ok && fixed.length > 0) out.push(...fixed.map((f) => `  [fixed] ${printable(f.title)}`));
   const left = r.findingsAfter.filter((f) => f.state === 'detected' || f.state === 'error');
   if (r.ok && left.length > 0) {
     out.push('Still reported (not part of this fix):');

@@ -341,8 +341,19 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     ok: true,
     verified: true,
     findingsBefore,
-    findingsAfter: findingsAfter.map((f) => (plan.findings.includes(f.id) && f.state === 'checked' ? { ...f, state: 'fixed' as const } : f)),
+    findingsAfter: markFixed(plan, findingsBefore, findingsAfter),
   });
+}
+
+/** The findings after a fix, with each one the plan addressed shown as 'fixed' (also when the check that found it no longer reports it). */
+export function markFixed(plan: Plan, before: readonly Finding[], after: readonly Finding[]): Finding[] {
+  const out = after.map((f) => (plan.findings.includes(f.id) && f.state === 'checked' ? { ...f, state: 'fixed' as const } : f));
+  for (const id of plan.findings) {
+    if (out.some((f) => f.id === id)) continue;
+    const was = before.find((f) => f.id === id);
+    if (was) out.unshift({ ...was, state: 'fixed' });
+  }
+  return out;
 }
 
 /** RestoreOptions.devices for a space's ranges: recorded device -> today's node of the same disk. */

@@ -11,7 +11,7 @@ import { SessionLog } from '../../src/core/log.js';
 import { Runner } from '../../src/core/runner.js';
 import { Teardown } from '../../src/core/teardown.js';
 import { TargetRoot } from '../../src/core/target-root.js';
-import { diagnoseAll, planFix, runFix, revertFix, parseBackupRef, type FlowDeps } from '../../src/rescue-plugins/flow.js';
+import { diagnoseAll, planFix, runFix, revertFix, parseBackupRef, markFixed, type FlowDeps } from '../../src/rescue-plugins/flow.js';
 import type { Finding, Plan, PluginContext, RescuePlugin } from '../../src/rescue-plugins/types.js';
 import type { Installation, MountedSystem } from '../../src/devices/types.js';
 import { unifiedDiff } from '../../src/rescue-plugins/diff.js';
@@ -125,6 +125,7 @@ test('runFix: read-write only after planning, backup complete before apply, veri
     assert.ok(idx('apply(') < idx('verify'));
     assert.equal(readFileSync(join(e.root, 'etc', 'thing.conf'), 'utf8'), 'fixed\n');
     assert.equal(r.findingsAfter.find((f) => f.id === 'thing.content')!.state, 'fixed');
+    assert.equal(r.findingsAfter.find((f) => f.id === 'thing.other')!.state, 'detected', 'what the plan did not address stays as it was');
     const rv = await revertFix(r.backupId!, e.deps, { force: false });
     assert.deepEqual(rv.forcedOver, []);
     assert.equal(readFileSync(join(e.root, 'etc', 'thing.conf'), 'utf8'), 'broken\n');
@@ -246,6 +247,13 @@ test('dry-run: no read-write mount, no backup, the plan comes back; blockers ref
   } finally {
     e.cleanup();
   }
+});
+
+test('markFixed: an addressed finding the checks no longer report is shown as fixed', () => {
+  const before: Finding[] = [{ id: 'fstab.unresolved-source:5', pluginId: 'fstab', title: 'stale', state: 'detected', severity: 'error', evidence: [], fixable: true }];
+  const plan = { findings: ['fstab.unresolved-source:5'] } as Plan;
+  const out = markFixed(plan, before, [{ id: 'fstab.sources', pluginId: 'fstab', title: 'ok', state: 'checked', severity: 'info', evidence: [], fixable: false }]);
+  assert.deepEqual(out.map((f) => [f.id, f.state]), [['fstab.unresolved-source:5', 'fixed'], ['fstab.sources', 'checked']]);
 });
 
 test('parseBackupRef: ids and directories', () => {
