@@ -4,10 +4,9 @@
  */
 import type { Installation } from '../devices/types.js';
 import type { FixResult, Plan } from '../rescue-plugins/types.js';
-import type { SpaceSummary } from '../backup/types.js';
 import type { LogEntry } from '../core/log.js';
 import type { Size } from '../ui/layout.js';
-import type { PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
+import type { BackupEntry, PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
 
 export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'progress' | 'result' | 'revert' | 'log' | 'help';
 
@@ -76,7 +75,7 @@ export interface State {
   plan: Loadable<Plan>;
   progress: Progress | null;
   result: Result | null;
-  backups: Loadable<SpaceSummary[]>;
+  backups: Loadable<BackupEntry[]>;
   /** The backup a revert/delete dialog is about. */
   backupId: string | null;
   dialog: Dialog | null;

@@ -9,11 +9,11 @@ import type { CliContext } from '../cli/context.js';
 import { openTargetSession } from '../devices/session.js';
 import { describeSpec, targetSpecFromOptions } from '../devices/open-system.js';
 import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
-import { diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
+import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
 import type { Finding, FlowStage } from '../rescue-plugins/types.js';
 import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/store.js';
-import type { OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
+import type { BackupEntry, OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
 import { toUserError } from './tasks.js';
 
 /** Stages after which stopping midway would leave a half-applied fix (the engine restores on failure). */
@@ -123,9 +123,22 @@ export class RealServices implements Services {
     return defaultStoreDir(this.system.target);
   }
 
-  async listBackups() {
+  async listBackups(): Promise<BackupEntry[]> {
     const store = await openBackupStoreReadOnly(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
-    return store.list();
+    const list = await store.list();
+    const target = this.system?.target;
+    if (!target) return list;
+    // What each holds, from its manifest (reading only); a damaged one just lists without it.
+    return Promise.all(
+      list.map(async (b): Promise<BackupEntry> => {
+        try {
+          const objects = await (await store.openSpace(b.id, target)).list();
+          return { ...b, contents: objects.map(describeObject) };
+        } catch {
+          return b;
+        }
+      }),
+    );
   }
 
   async revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult> {

@@ -7,11 +7,12 @@ import { keyHints } from '../ui/key-hints.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import type { SpaceSummary } from '../backup/types.js';
+import type { BackupEntry } from './services.js';
 import { back, cursorOf, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
 import { bytes, when } from './labels.js';
 
 /** Grouped by plugin id (alphabetical), newest first inside a group: the order the cursor walks. */
-export function orderedBackups(list: SpaceSummary[]): SpaceSummary[] {
+export function orderedBackups(list: BackupEntry[]): BackupEntry[] {
   return [...list].sort((a, b) => (a.pluginId === b.pluginId ? b.created.localeCompare(a.created) : a.pluginId.localeCompare(b.pluginId)));
 }
 
@@ -70,6 +71,8 @@ export function build(s: State, _l: Layout): ScreenModel {
         { text: '' },
         { text: `${sel.id}: ${sel.description || '(no description)'}` },
         { text: `Directory: ${sel.dir}` },
+        ...(sel.problem ? [{ text: `[PROBLEM] ${sel.problem}`, tone: 'problem' as const }] : []),
+        ...(sel.contents && sel.contents.length > 0 ? [{ text: 'Holds:' }, ...sel.contents.map((c) => ({ text: `  - ${c}` }))] : []),
         ...(sel.reverted ? [{ text: 'Already reverted once.', tone: 'dim' as const }] : []),
         ...(sel.state === 'incomplete' || sel.state === 'corrupt' ? [{ text: 'This backup cannot be reverted safely; delete it when no longer needed.', tone: 'warn' as const }] : []),
       ]
@@ -84,7 +87,7 @@ export function build(s: State, _l: Layout): ScreenModel {
   };
 }
 
-export function selectedBackup(s: State): SpaceSummary | null {
+export function selectedBackup(s: State): BackupEntry | null {
   if (s.backups.status !== 'ready') return null;
   const list = orderedBackups(s.backups.value);
   return list[Math.min(cursorOf(s, 'revert'), list.length - 1)] ?? null;

@@ -51,6 +51,12 @@ export interface RevertResult {
   restored?: string[];
 }
 
+/** A backup directory as the revert screen lists it: the store's summary, plus what it holds. */
+export type BackupEntry = SpaceSummary & {
+  /** One line an object ("/etc/fstab (file)", "/dev/sda bytes 0..439 (mbr)"), when readable. */
+  contents?: string[];
+};
+
 export interface Services {
   /** --dry-run: plans are shown and "run", but nothing is written. */
   readonly dryRun?: boolean;
@@ -64,7 +70,7 @@ export interface Services {
   plan(pluginId: string, choices: Record<string, string>): Promise<Plan>;
   fix(pluginId: string, plan: Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal): Promise<FixResult>;
   /** Backup spaces of the selected system's store: grouped by plugin, newest first. */
-  listBackups(): Promise<SpaceSummary[]>;
+  listBackups(): Promise<BackupEntry[]>;
   revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult>;
   deleteBackup(backupId: string): Promise<void>;
   logEntries(): LogEntry[];

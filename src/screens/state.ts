@@ -10,9 +10,8 @@ import { confirmKey, confirmLines, CONFIRM_HINTS } from '../ui/confirm.js';
 import type { Layout, ScreenModel, Size } from '../ui/layout.js';
 import type { Installation } from '../devices/types.js';
 import type { FixResult, Plan } from '../rescue-plugins/types.js';
-import type { SpaceSummary } from '../backup/types.js';
 import type { LogEntry } from '../core/log.js';
-import type { PluginDiagnosis, ProgressEvent, RevertResult, UserError } from './services.js';
+import type { BackupEntry, PluginDiagnosis, ProgressEvent, RevertResult, UserError } from './services.js';
 import { go, loading, progressFrom, startTask, workRunning, type ScreenName, type State } from './nav.js';
 import * as menu from './menu.js';
 import * as systems from './systems.js';
@@ -127,7 +126,7 @@ function taskDone(s0: State, value: unknown): State {
     case 'plan':
       return { ...s, plan: loadable(value as Plan) };
     case 'backups':
-      return { ...s, backups: loadable(value as SpaceSummary[]) };
+      return { ...s, backups: loadable(value as BackupEntry[]) };
     case 'fix':
       return { ...s, screen: 'result', progress: null, result: { kind: 'fix', fix: value as FixResult }, diagnoses: { status: 'idle' }, backups: { status: 'idle' }, cursors: { ...s.cursors, result: 0 } };
     case 'revert':

@@ -84,3 +84,25 @@ test('revert: x deletes after a yes, n keeps it', async () => {
     h.unmount();
   }
 });
+
+test('revert: the selected backup says what it holds, and names a problem', async () => {
+  const s = standIn({
+    backups: [
+      { ...backup('grub', '20261122T210307Z'), contents: ['/dev/loop0 bytes 0..1048575 (boot-area)', '/boot/grub (directory)', '/etc/default/grub (file)'] },
+      backup('grub', '20261121T210307Z', { state: 'corrupt', problem: 'object /etc/default/grub: sha256 differs from the manifest' }),
+    ],
+  });
+  const h = await toRevert(s);
+  try {
+    let f = await h.waitFor('Holds:');
+    assertConsoleSafe(f);
+    assert.match(f, /- \/dev\/loop0 bytes 0\.\.1048575 \(boot-area\)/);
+    assert.match(f, /- \/etc\/default\/grub \(file\)/);
+    h.write('j');
+    f = await h.waitFor('[PROBLEM] object /etc/default/grub');
+    assert.match(f, /> 2026-11-21 21:03:07  \[CORRUPT\]/);
+    assert.match(f, /cannot be reverted safely/);
+  } finally {
+    h.unmount();
+  }
+});
