@@ -28,11 +28,22 @@ function baseObject(name: string, origin: string | null): ManifestObject {
 
 export class UnsupportedFileError extends Error {}
 
+/** What a walk keeps of each path (not the whole Stats: 20,000 of those weigh tens of MB). */
 interface Walked {
   rel: string;
-  host: string;
-  st: Stats;
+  kind: 'd' | 'f' | 'l' | 'o';
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
 }
+
+function kindOf(st: Stats): Walked['kind'] {
+  return st.isDirectory() ? 'd' : st.isFile() ? 'f' : st.isSymbolicLink() ? 'l' : 'o';
+}
+
+const NO_XATTRS: Xattrs = Object.freeze({}) as Xattrs;
 
 /** Every path below dir, parents before children, names sorted (stable manifests). */
 async function walk(dir: string): Promise<Walked[]> {
@@ -45,10 +56,10 @@ async function walk(dir: string): Promise<Walked[]> {
     const dirs: string[] = [];
     for (const n of names) {
       const r = rel ? `${rel}/${n}` : n;
-      const h = join(host, n);
-      const st = await lstat(h);
-      out.push({ rel: r, host: h, st });
-      if (st.isDirectory()) dirs.push(r);
+      const st = await lstat(join(host, n));
+      const kind = kindOf(st);
+      out.push({ rel: r, kind, size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs });
+      if (kind === 'd') dirs.push(r);
     }
     // Depth-first, but every directory is listed before anything inside it.
     for (let i = dirs.length - 1; i >= 0; i--) stack.push(dirs[i]!);
@@ -79,20 +90,30 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   const xattrs = await getXattrsTree(runner, hostPath);
   obj.xattrs = xattrs.get(hostPath) ?? {};
   const entries: ManifestObject[] = walked.map((w) => {
-    const e: ManifestObject = { ...baseObject(w.rel, null), ...meta(w.st), xattrs: xattrs.get(w.host) ?? {} };
-    if (w.st.isDirectory()) e.type = 'directory';
-    else if (w.st.isSymbolicLink()) e.type = 'symlink';
-    else if (!w.st.isFile()) throw new UnsupportedFileError(`${origin}/${w.rel} is a device, FIFO or socket: firstaid does not back those up`);
-    return e;
+    if (w.kind === 'o') throw new UnsupportedFileError(`${origin}/${w.rel} is a device, FIFO or socket: firstaid does not back those up`);
+    return {
+      name: w.rel,
+      type: w.kind === 'd' ? 'directory' : w.kind === 'l' ? 'symlink' : 'file',
+      origin: null,
+      size: 0,
+      sha256: null,
+      mode: w.mode,
+      uid: w.uid,
+      gid: w.gid,
+      mtime: new Date(w.mtimeMs).toISOString(),
+      symlinkTarget: null,
+      xattrs: xattrs.get(join(hostPath, w.rel)) ?? NO_XATTRS,
+      range: null,
+    };
   });
   await mapLimit(walked, IO_CONCURRENCY, async (w, i) => {
     const e = entries[i]!;
     if (e.type === 'file') {
-      const r = await blobs.putFile(w.host, w.st.size, false);
+      const r = await blobs.putFile(join(hostPath, w.rel), w.size, false);
       e.sha256 = r.sha256;
       e.size = r.size;
     } else if (e.type === 'symlink') {
-      e.symlinkTarget = await readlink(w.host);
+      e.symlinkTarget = await readlink(join(hostPath, w.rel));
     }
   });
   obj.entries = entries;
@@ -205,9 +226,10 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   if (st?.isDirectory()) {
     for (const w of await walk(root)) {
       const e = want.get(w.rel);
-      const same = e && ((e.type === 'directory' && w.st.isDirectory()) || (e.type === 'file' && w.st.isFile()) || (e.type === 'symlink' && w.st.isSymbolicLink()));
+      const same = e && ((e.type === 'directory' && w.kind === 'd') || (e.type === 'file' && w.kind === 'f') || (e.type === 'symlink' && w.kind === 'l'));
+      const host = join(root, w.rel);
       if (same) present.add(w.rel);
-      else if (await lstatOrNull(w.host)) await rm(w.host, { recursive: true, force: true });
+      else if (await lstatOrNull(host)) await rm(host, { recursive: true, force: true });
     }
   }
   const dirs = entries.filter((e) => e.type === 'directory');
@@ -247,10 +269,11 @@ export async function stateHash(hostPath: string): Promise<string> {
   if (!st.isDirectory()) return 'other';
   const h = createHash('sha256');
   for (const w of await walk(hostPath)) {
+    const host = join(hostPath, w.rel);
     let what = 'other';
-    if (w.st.isDirectory()) what = 'd';
-    else if (w.st.isSymbolicLink()) what = `l:${await readlink(w.host)}`;
-    else if (w.st.isFile()) what = `f:${await hashFile(w.host)}`;
+    if (w.kind === 'd') what = 'd';
+    else if (w.kind === 'l') what = `l:${await readlink(host)}`;
+    else if (w.kind === 'f') what = `f:${await hashFile(host)}`;
     h.update(`${w.rel}\0${what}\n`);
   }
   return `directory:${h.digest('hex')}`;
