@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { bootCheck, breakImage, fixtureImage } from '../helpers/images.js';
+import { readRootFile, writeRootFile } from '../integration/fstab-image.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -22,6 +23,23 @@ test('stale data-disk UUID in fstab: fix --yes, then the image boots to BOOT-OK'
     assert.match(out, /Backup: fstab\//);
     const verdict = await bootCheck(img.path, { timeoutSec: 150 });
     assert.equal(verdict, 'BOOT-OK');
+  } finally {
+    img.dispose();
+  }
+});
+
+test('uefi, a data disk that is gone for good (nothing can replace it): fix --yes adds nofail, the image boots', needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup'] }), async () => {
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const img = fixtureImage('uefi');
+  try {
+    const fstab = readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab');
+    // An xfs disk that was removed: no xfs filesystem is left anywhere, so no remap is possible.
+    const line = 'UUID=5e1f0000-1111-2222-3333-444455556666 /srv/archive xfs defaults 0 2';
+    writeRootFile(img.path, img.info.ROOT_PART, 'etc/fstab', `${fstab}${line}\n`);
+    const out = execFileSync(join(REPO, 'bin', 'firstaid'), ['fix', 'fstab', '--yes', '--image', img.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.match(out, /Fixed and verified/);
+    assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), `${fstab}${line.replace('defaults', 'defaults,nofail')}\n`);
+    assert.equal(await bootCheck(img.path, { timeoutSec: 150 }), 'BOOT-OK');
   } finally {
     img.dispose();
   }
