@@ -63,10 +63,12 @@ class Session implements TargetSession {
 
 /** Scan mode leaves out RAM disks, optical drives, the live medium and firstaid's own mounts. */
 export function scanFilter(devs: BlockDevice[], runtime: string): BlockDevice[] {
+  // Another firstaid run (FIRSTAID_RUNTIME_DIR aside) keeps its mounts in the default place.
+  const own = [runtime, '/run/firstaid'];
   return devs.filter((d) => {
     if (d.type === 'rom' || /^(ram|zram)\d/.test(d.name)) return false;
     const mps = flattenDevices([d]).flatMap((n) => n.mountpoints);
-    if (mps.some((m) => m === runtime || m.startsWith(`${runtime}/`))) return false;
+    if (mps.some((m) => own.some((r) => m === r || m.startsWith(`${r}/`)))) return false;
     if (d.type === 'loop') {
       const fs = flattenDevices([d]).map((n) => n.fstype);
       if (fs.includes('squashfs') || fs.includes('iso9660')) return false;

@@ -22,10 +22,11 @@ test('scan leaves out RAM disks, optical drives, the live medium and firstaid\'s
     dev('sr0', { type: 'rom', fstype: 'iso9660' }),
     dev('loop0', { type: 'loop', fstype: 'squashfs', mountpoints: ['/run/live/rootfs/filesystem.squashfs'] }),
     dev('loop1', { type: 'loop', children: [dev('loop1p1', { type: 'part', fstype: 'ext4', mountpoints: ['/run/firstaid/mnt/root-x'] })] }),
+    dev('loop3', { type: 'loop', children: [dev('loop3p1', { type: 'part', fstype: 'ext4', mountpoints: ['/tmp/rt/mnt/root-y'] })] }),
     dev('loop2', { type: 'loop', children: [dev('loop2p1', { type: 'part', fstype: 'ext4' })] }),
     dev('nvme0n1'),
   ];
-  assert.deepEqual(scanFilter(devs, '/run/firstaid').map((d) => d.name), ['sda', 'loop2', 'nvme0n1']);
+  assert.deepEqual(scanFilter(devs, '/tmp/rt').map((d) => d.name), ['sda', 'loop2', 'nvme0n1']);
 });
 
 function inst(id: string, device: string): Installation {
