@@ -61,7 +61,8 @@ export async function diagnoseFstab(ctx: PluginContext): Promise<Finding[]> {
     severity: 'info',
     evidence: [],
     fixable: false,
-    data: { text, encoding },
+    // A symlinked /etc/fstab is backed up (and written) where it really lives.
+    data: { text, encoding, realPath: ctx.target.toTargetPath(await ctx.target.resolve(FSTAB_PATH)) },
   });
   return findings;
 }

@@ -160,7 +160,7 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
     findings: addressed,
     summary: `Edit /etc/fstab: ${what.join('; ')}`,
     actions: [{ kind: 'edit-file', path: FSTAB_PATH, before: text, after, diff }, ...notes],
-    touches: [{ kind: 'path', path: FSTAB_PATH }],
+    touches: [{ kind: 'path', path: typeof file?.data?.realPath === 'string' && file.data.realPath.startsWith('/') ? file.data.realPath : FSTAB_PATH }],
     needsChroot: false,
     choices: usesChoice ? [unresolvedChoice] : [],
     blockers: [],
