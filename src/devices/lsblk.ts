@@ -141,8 +141,9 @@ async function enrich(runner: Runner, dev: BlockDevice): Promise<BlockDevice> {
  * The device trees of the named devices (or of every device), with filesystem facts probed.
  * Read-only: runs in dry-run mode too.
  */
-export async function listBlockDevices(runner: Runner, only?: string[]): Promise<BlockDevice[]> {
+export async function listBlockDevices(runner: Runner, only?: string[], skip?: (d: BlockDevice) => boolean): Promise<BlockDevice[]> {
   const r = await runner.run('lsblk', ['-J', '-b', '-o', LSBLK_COLUMNS, ...(only ?? [])], { readOnly: true, timeoutMs: 60_000 });
-  const tree = parseLsblkJson(r.stdout);
+  // Skipped before probing: blkid on an empty optical drive can take long.
+  const tree = parseLsblkJson(r.stdout).filter((d) => !skip?.(d));
   return Promise.all(tree.map((d) => enrich(runner, d)));
 }

@@ -185,7 +185,7 @@ export async function openTargetSession(spec: TargetSpec, deps: SessionDeps, opt
     await inspectDevices(session, deps, false);
     return session;
   }
-  const devices = scanFilter(await listBlockDevices(deps.runner), runtimeDir());
+  const devices = scanFilter(await listBlockDevices(deps.runner, undefined, (d) => d.type === 'rom' || /^(ram|zram)\d/.test(d.name)), runtimeDir());
   const session = new Session(spec, devices, deps, writable);
   await inspectDevices(session, deps, true);
   return session;
