@@ -61,6 +61,9 @@ class Session implements TargetSession {
   }
 }
 
+/** Optical drives and RAM disks: never a Linux installation, and slow to probe. */
+const notProbed = (d: BlockDevice): boolean => d.type === 'rom' || /^(ram|zram)\d/.test(d.name);
+
 /** Scan mode leaves out RAM disks, optical drives, the live medium and firstaid's own mounts. */
 export function scanFilter(devs: BlockDevice[], runtime: string): BlockDevice[] {
   // Another firstaid run (FIRSTAID_RUNTIME_DIR aside) keeps its mounts in the default place.
@@ -146,7 +149,7 @@ async function openRootDir(dir: string, deps: SessionDeps): Promise<Session> {
   // findmnt shows btrfs subvolumes as /dev/x[/subvol].
   const dev = source?.source?.replace(/\[.*\]$/, '');
   if (dev?.startsWith('/dev/')) {
-    const all = await listBlockDevices(deps.runner);
+    const all = await listBlockDevices(deps.runner, undefined, notProbed);
     node = flattenDevices(all).find((d) => d.path === dev) ?? null;
     if (node) devices = [diskOf(node, all)];
     else evidence.push(`${target.root} is mounted from ${dev}, which lsblk does not list: disk fields are best effort`);
@@ -185,7 +188,7 @@ export async function openTargetSession(spec: TargetSpec, deps: SessionDeps, opt
     await inspectDevices(session, deps, false);
     return session;
   }
-  const devices = scanFilter(await listBlockDevices(deps.runner, undefined, (d) => d.type === 'rom' || /^(ram|zram)\d/.test(d.name)), runtimeDir());
+  const devices = scanFilter(await listBlockDevices(deps.runner, undefined, notProbed), runtimeDir());
   const session = new Session(spec, devices, deps, writable);
   await inspectDevices(session, deps, true);
   return session;
