@@ -100,3 +100,11 @@ test('never more than the installation disk: every run argv names at most /dev/s
     for (const t of p.touches) if (t.kind === 'range') assert.equal(t.device, '/dev/sdb');
   }
 });
+
+test('an ESP on another disk is not written: blocker', () => {
+  const sys = system('uefi');
+  sys.esp = { ...sys.esp!, device: '/dev/sdc1' };
+  const p = planGrub([tools({ bios: false, uefi: true, espMountpoint: '/boot/efi' }), f('esp-loader')], sys);
+  assert.ok(p.blockers.some((b) => /another disk/.test(b)));
+  assert.ok(!p.touches.some((t) => t.kind === 'range'));
+});

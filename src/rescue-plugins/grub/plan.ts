@@ -59,7 +59,10 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
   }
   touches.push({ kind: 'path', path: facts.dir });
   if (facts.defaultGrubExists) touches.push({ kind: 'path', path: '/etc/default/grub' });
-  if (installEfi && system.esp && system.esp.start !== null) {
+  const espOnDisk = system.esp !== null && system.partitions.some((p) => p.device === system.esp!.device);
+  if (installEfi && system.esp && !espOnDisk) {
+    blockers.push(`The EFI system partition ${system.esp.device} is on another disk than the installation (${disk}); firstaid writes only to the installation's disk. Reinstall GRUB for UEFI by hand, or choose that disk's installation.`);
+  } else if (installEfi && system.esp && system.esp.start !== null) {
     touches.push({ kind: 'range', device: disk, offset: system.esp.start, length: system.esp.size, name: 'esp', why: `the whole EFI system partition ${system.esp.device}, so it can be put back byte for byte` });
     actions.push({ kind: 'note', text: 'NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.' });
     actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
