@@ -185,6 +185,7 @@ export async function openTargetSession(spec: TargetSpec, deps: SessionDeps, opt
       throw new FirstaidError('not-a-disk-image', `${spec.file} is not a disk image (no partition table or filesystem found)`, 'Give --image a whole-disk image (e.g. made with dd from the disk) or a filesystem image.', 1);
     }
     const session = new Session(spec, devices, deps, writable);
+    if (top.pttype && top.children.length === 0) session.notes.push(`${top.path}: ${top.pttype} partition table, but the kernel shows no partitions of it (empty table, or partition scanning failed)`);
     await inspectDevices(session, deps, false);
     return session;
   }
