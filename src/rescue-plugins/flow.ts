@@ -273,6 +273,15 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   } catch (err) {
     const e = asFirstaidError(err);
     deps.log.error(`backup failed, the plan does not run: ${e.message}`);
+    // Nothing was changed, so a half-made space is of no use: remove it (kept, and named, if that fails).
+    if (space && store) {
+      const failed = space;
+      const removed = await store.deleteSpace(failed.id).then(() => true, (derr: unknown) => {
+        deps.log.warn(`could not remove the incomplete backup ${failed.id}: ${asFirstaidError(derr).message}`);
+        return false;
+      });
+      if (removed) space = null;
+    }
     return result(plugin, plan, {
       findingsBefore,
       backupId: space?.id ?? null,

@@ -220,6 +220,10 @@ test('a backup that cannot complete means the plan never runs', async () => {
     const r2 = await runFix(plugin, bad, e.deps, { dryRun: false, choices: {} });
     assert.equal(r2.ok, false);
     assert.ok(!e.events.some((x) => x.startsWith('apply(')), 'apply never ran');
+    // The half-made space is removed: nothing was changed, so it would only confuse a later revert.
+    assert.equal(r2.backupId, null);
+    const spaces = existsSync(join(e.storeDir, 'thing')) ? readdirSync(join(e.storeDir, 'thing')) : [];
+    assert.deepEqual(spaces, []);
   } finally {
     e.cleanup();
   }
