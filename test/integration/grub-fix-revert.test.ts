@@ -172,4 +172,31 @@ describe('grub fix and revert (flow engine)', NEEDS, () => {
       }
     });
   }
+
+  test('uefi, ESP wiped: a new FAT with the volume id fstab names, GRUB on it; revert puts the wiped bytes back', async () => {
+    const img = fixtureImage('uefi');
+    const store = mkdtempSync(join(TESTBED, 'grub-store-'));
+    try {
+      await breakImage(img.path, 'esp-wipe');
+      const broken = await snapshot(img);
+      const r = await fix(img, store);
+      assert.equal(r.error, null, JSON.stringify(r.error));
+      assert.ok(r.plan.findings.includes('grub.esp-filesystem'));
+      assert.ok(r.ok && r.verified);
+      const c = await openImageContext(img.path, { writable: false });
+      try {
+        const esp = c.session.devices.flatMap((d) => [d, ...d.children]).find((d) => d.path === c.ctx.system.esp!.device)!;
+        assert.equal(esp.fstype, 'vfat');
+        assert.equal(esp.uuid, img.info.ESP_UUID, 'the volume id fstab names');
+        assert.deepEqual(c.ctx.system.fstab.filter((l) => l.file === '/boot/efi').map((l) => l.resolvesTo), [esp.path]);
+      } finally {
+        await c.close();
+      }
+      await revert(img, store, r.backupId!);
+      assert.equal((await snapshot(img)).esp, broken.esp);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+      img.dispose();
+    }
+  });
 });

@@ -108,3 +108,13 @@ test('an ESP on another disk is not written: blocker', () => {
   assert.ok(p.blockers.some((b) => /another disk/.test(b)));
   assert.ok(!p.touches.some((t) => t.kind === 'range'));
 });
+
+test('ESP without a filesystem: mkfs.vfat with the fstab volume id on the ESP partition, before grub-install', () => {
+  const p = planGrub([tools({ bios: false, uefi: true, espMountpoint: '/boot/efi' }), f('esp-filesystem', 'detected', { data: { volumeId: '66AEB07A' } })], system('uefi'));
+  assert.deepEqual(runs(p), [
+    'mkfs.vfat -F 32 -n ESP -i 66AEB07A /dev/sdb1',
+    'grub-install --target=x86_64-efi --efi-directory=/boot/efi --bootloader-id=debian --removable --no-nvram',
+    'grub-mkconfig -o /boot/grub/grub.cfg',
+  ]);
+  assert.ok(p.touches.some((t) => t.kind === 'range' && t.name === 'esp'));
+});

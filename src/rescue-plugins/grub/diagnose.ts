@@ -160,6 +160,19 @@ async function checkUefi(ctx: PluginContext, facts: GrubPlanFacts): Promise<Find
     esp = await ctx.esp();
   } catch (err) {
     const e = asFirstaidError(err);
+    const part = ctx.system.esp;
+    if (e.code === 'esp-unreadable' && part && !part.fstype) {
+      // No filesystem at all (wiped or never made): a new FAT with the volume id fstab names.
+      const spec = ctx.system.fstab.find((l) => l.file === part.mountpoint)?.spec ?? '';
+      const m = /^UUID=([0-9A-Fa-f]{4})-?([0-9A-Fa-f]{4})$/.exec(spec);
+      const volumeId = m ? `${m[1]}${m[2]}`.toUpperCase() : null;
+      out.push(bad('esp-filesystem', `The EFI system partition ${part.device} holds no filesystem`, [
+        `${part.device} (${fmt(part.size)}) has no filesystem signature: it was wiped or never formatted`,
+        volumeId ? `fstab names it as ${spec}: the new FAT gets that volume id` : 'fstab names no UUID for it: the new FAT gets a new volume id',
+      ], 'error', { volumeId }));
+      out.push(skipped('esp-loader', 'EFI loader on the ESP', 'the ESP has no filesystem'));
+      return out;
+    }
     out.push(failed('esp-loader', 'EFI loader on the ESP', [`cannot read the ESP: ${e.message}`, e.hint]));
     return out;
   }

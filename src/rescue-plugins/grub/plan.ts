@@ -7,7 +7,7 @@ import type { Finding, Plan, PlanAction, Touch } from '../types.js';
 import { neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
 
 const BIOS_FINDINGS = new Set(['grub.mbr-boot-code', 'grub.core-image', 'grub.modules-i386-pc']);
-const EFI_FINDINGS = new Set(['grub.esp-loader', 'grub.modules-x86_64-efi']);
+const EFI_FINDINGS = new Set(['grub.esp-loader', 'grub.esp-filesystem', 'grub.modules-x86_64-efi']);
 
 export function factsOf(findings: Finding[], system: Installation): GrubPlanFacts {
   const data = findings.find((f) => f.id === 'grub.tools')?.data as Partial<GrubPlanFacts> | undefined;
@@ -64,6 +64,13 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
     blockers.push(`The EFI system partition ${system.esp.device} is on another disk than the installation (${disk}); firstaid writes only to the installation's disk. Reinstall GRUB for UEFI by hand, or choose that disk's installation.`);
   } else if (installEfi && system.esp && system.esp.start !== null) {
     touches.push({ kind: 'range', device: disk, offset: system.esp.start, length: system.esp.size, name: 'esp', why: `the whole EFI system partition ${system.esp.device}, so it can be put back byte for byte` });
+    const fsFinding = fixable.find((f) => f.id === 'grub.esp-filesystem');
+    if (fsFinding) {
+      const volumeId = typeof fsFinding.data?.volumeId === 'string' ? fsFinding.data.volumeId : null;
+      const fat32 = system.esp.size >= 33 * 1024 * 1024;
+      actions.push({ kind: 'run', argv: ['mkfs.vfat', ...(fat32 ? ['-F', '32'] : []), '-n', 'ESP', ...(volumeId ? ['-i', volumeId] : []), system.esp.device], inChroot: false,
+        why: `make a new FAT filesystem on the empty EFI system partition ${system.esp.device}${volumeId ? ' with the volume id fstab expects' : ''}` });
+    }
     actions.push({ kind: 'note', text: 'NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.' });
     actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
   } else if (installEfi) {
