@@ -44,9 +44,14 @@ export class RealServices implements Services {
     this.session = null;
     this.findings.clear();
     const handle = this.sessionHandle;
+    const teardown = this.sessionTeardown;
     this.sessionHandle = null;
     this.sessionTeardown = null;
-    await handle?.release();
+    // Undo first, then drop the step: Teardown's release() removes a step before running it, so a
+    // signal arriving meanwhile (terminal closed: stdin ends, then SIGHUP) would find nothing to
+    // wait for and exit with the loop device still attached. runAll() is shared by both callers.
+    await teardown?.runAll();
+    handle?.forget();
   }
 
   async listSystems(target?: TargetChoice, onProgress?: OnProgress) {

@@ -146,6 +146,7 @@ test('TUI journey at 80x25 TERM=linux: fix grub, boot, revert', needs({ root: tr
     assert.ok(g >= 0, `a grub group:\n${s}`);
     assert.match(lines[g + 1] ?? '', /> \d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\[(VERIFIED|COMPLETE)\]/);
     assert.ok(s.includes(backupId), `the selected backup is ${backupId}`);
+    assert.match(s, /Holds: *│\n│ +- \/dev\/loop\d+ bytes 0\.\.1048575 \(boot-area\)/);
     two.keys('Enter');
     s = await two.waitFor(`Revert backup ${backupId}?`);
     assertConsoleSafe(s);
