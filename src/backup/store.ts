@@ -258,6 +258,10 @@ class Store implements BackupStore {
       await rename(dir, aside);
       await fsyncDir(dirname(dir));
       await rm(aside, { recursive: true, force: true });
+      // Leftovers of deletes or lock takeovers a crash interrupted (we hold the lock: none is live).
+      for (const n of await readdir(this.dir)) {
+        if (n.startsWith('.deleting-') || n.startsWith(`${LOCK_DIR}.stale-`)) await rm(join(this.dir, n), { recursive: true, force: true });
+      }
       this.open.delete(id);
       this.log.info(`backup space ${id} deleted`);
     });
