@@ -7,7 +7,7 @@ import type { Finding, FixResult, Plan } from '../../src/rescue-plugins/types.js
 import type { SpaceSummary } from '../../src/backup/types.js';
 import type { LogEntry } from '../../src/core/log.js';
 import { FirstaidError } from '../../src/core/errors.js';
-import type { PluginDiagnosis, RevertResult, Services } from '../../src/screens/services.js';
+import type { BackupEntry, PluginDiagnosis, RevertResult, Services } from '../../src/screens/services.js';
 
 export function partition(device: string, extra: Partial<PartitionRef> = {}): PartitionRef {
   return { device, uuid: null, partuuid: null, label: null, fstype: 'ext4', partn: 1, start: 1048576, size: 1 << 30, parttype: '0x83', ...extra };
@@ -96,7 +96,7 @@ export interface StandInData {
   systems: Installation[] | Error;
   diagnoses: PluginDiagnosis[] | Error;
   plan: Plan | Error;
-  backups: SpaceSummary[] | Error;
+  backups: BackupEntry[] | Error;
   fix?: (plan: Plan) => FixResult;
   revert?: (id: string, force: boolean) => RevertResult;
   log: LogEntry[];
