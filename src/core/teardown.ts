@@ -19,6 +19,8 @@ interface Step {
 
 export class Teardown {
   private readonly steps: Step[] = [];
+  /** Steps released out of order and still running: runAll waits for them too. */
+  private readonly inFlight = new Set<Promise<void>>();
   private running: Promise<void> | null = null;
 
   constructor(private readonly log?: SessionLog) {}
@@ -31,7 +33,18 @@ export class Teardown {
         const i = this.steps.indexOf(step);
         if (i < 0) return;
         this.steps.splice(i, 1);
-        await step.fn();
+        // Tracked, so a signal arriving meanwhile still waits for this undo before exiting.
+        const p = Promise.resolve().then(step.fn);
+        const tracked = p.then(
+          () => undefined,
+          () => undefined,
+        );
+        this.inFlight.add(tracked);
+        try {
+          await p;
+        } finally {
+          this.inFlight.delete(tracked);
+        }
       },
       forget: () => {
         const i = this.steps.indexOf(step);
@@ -41,13 +54,16 @@ export class Teardown {
   }
 
   get size(): number {
-    return this.steps.length;
+    return this.steps.length + this.inFlight.size;
   }
 
   /** Undoes every step, newest first. Never throws: failures are logged and the rest still run. */
   runAll(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
+      // Undos already under way (released out of order) finish first: what was set up after
+      // them was undone by their owner, and what came before must wait for them.
+      while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
       while (this.steps.length > 0) {
         const step = this.steps.pop()!;
         try {
