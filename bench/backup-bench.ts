@@ -109,6 +109,13 @@ if (phase === 'build') {
 }
 
 {
+  // FA_BENCH_MEMLOG=1: print heap / external / RSS every second (where does the peak come from?).
+  const memlog = process.env.FA_BENCH_MEMLOG
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        process.stderr.write(`mem rss ${(m.rss / 1e6).toFixed(0)} heap ${(m.heapUsed / 1e6).toFixed(0)}/${(m.heapTotal / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)}\n`);
+      }, 1000)
+    : undefined;
 
   // cp -a of the same tree on the same filesystem (page cache warm for both, like the backup).
   execFileSync('cp', ['-a', tree, join(base, 'warm')]);
@@ -155,4 +162,5 @@ if (phase === 'build') {
     `peak RSS                  ${rssMb.toFixed(0)} MB   (${rssAtStart.toFixed(0)} MB after start-up, ${rssAfterBackup.toFixed(0)} MB peak up to the end of the backup)`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  if (memlog) clearInterval(memlog);
 }
