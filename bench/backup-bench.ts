@@ -144,7 +144,10 @@ if (phase === 'build') {
   const freshRoot = join(base, 'fresh');
   mkdirSync(freshRoot);
   const fresh = await TargetRoot.open(freshRoot, runner);
-  const again = await store.openSpace(space.id, fresh);
+  // A revert runs later, in another process: this one lets go of the backup's in-memory manifest.
+  const spaceId = space.id;
+  await store.closeBackup(spaceId);
+  const again = await store.openSpace(spaceId, fresh);
   // openSpace re-verifies before restoring (nothing is restored unverified): measured apart.
   const [restoreVerifyMs] = await timeAsync(() => again.verify());
   const [restoreMs] = await timeAsync(() => again.restorePath('/tree'));
