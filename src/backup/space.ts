@@ -297,17 +297,29 @@ export class Space implements BackupSpace {
     }
     const why = identityMismatch(r.identity, now);
     if (why) throw new FirstaidError('wrong-disk', `Refusing to restore "${o.name}": ${why}.`, 'Name the device of the disk the backup was made from.');
-    const fh = await open(dev, constants.O_WRONLY);
+    // Streamed in 1 MB chunks: a range may be a whole partition.
+    const src = await open(this.blobs.pathOf(o.sha256!), constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
-      const data = await this.blobs.read(o.sha256!);
-      let done = 0;
-      while (done < data.length) {
-        const { bytesWritten } = await fh.write(data, done, data.length - done, r.offset + done);
-        done += bytesWritten;
+      const fh = await open(dev, constants.O_WRONLY);
+      try {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        let done = 0;
+        while (done < r.length) {
+          const { bytesRead } = await src.read(buf, 0, Math.min(buf.length, r.length - done), done);
+          if (bytesRead === 0) throw new FirstaidError('backup-corrupt', `The object "${o.name}" is shorter than recorded.`, 'Do not use this backup.');
+          let written = 0;
+          while (written < bytesRead) {
+            const w = await fh.write(buf, written, bytesRead - written, r.offset + done + written);
+            written += w.bytesWritten;
+          }
+          done += bytesRead;
+        }
+        await fh.sync();
+      } finally {
+        await fh.close();
       }
-      await fh.sync();
     } finally {
-      await fh.close();
+      await src.close();
     }
   }
 
