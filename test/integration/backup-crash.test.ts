@@ -4,8 +4,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync, readFileSync, readdirSync } from 'node:fs';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync, readFileSync, readdirSync, openSync, writeSync, ftruncateSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { build } from 'esbuild';
@@ -181,6 +181,26 @@ test('a killed lock holder\'s lock is taken over without waiting for the mtime t
     await s.backupPath('/etc/fstab');
     await s.commit();
     assert.equal((await s.verify()).ok, true);
+  } finally {
+    env.dispose();
+  }
+});
+
+test('a big file streams through backup, verify and restore: the RSS stays far below its size', { timeout: 120_000 }, async () => {
+  const env = await makeEnv({ tree: false });
+  try {
+    const size = 384 * 1024 * 1024;
+    const fd = openSync(join(env.root, 'big.img'), 'w');
+    // Sparse, with a few real blocks so the content is not all zeros.
+    for (let off = 0; off < size; off += 64 * 1024 * 1024) writeSync(fd, Buffer.alloc(4096, off / 1048576), 0, 4096, off);
+    ftruncateSync(fd, size);
+    closeSync(fd);
+    const c = startChild(['big', env.storeDir, env.root]);
+    assert.equal(await c.exited, 0);
+    const rss = Number(c.lines.find((l) => l.startsWith('RSS '))!.slice(4));
+    assert.ok(rss < 160 * 1024 * 1024, `peak RSS ${Math.round(rss / 1048576)} MB for a ${size / 1048576} MB file`);
+    const a = execFileSync('sha256sum', [join(env.root, 'big.img'), join(env.root, 'big.restored')], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0]);
+    assert.equal(a[0], a[1]);
   } finally {
     env.dispose();
   }

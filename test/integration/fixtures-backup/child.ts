@@ -2,6 +2,7 @@
  * A process that backs up into a store, for the crash and concurrency tests.
  *   child.ts loop  STORE ROOT COUNT   back up /tree COUNT times (getBackup, backupPath, value, commit, verify)
  *   child.ts hold  STORE              take the store lock and keep it until killed
+ *   child.ts big   STORE ROOT         back up, verify and restore ROOT/big.img; print "RSS <bytes>"
  * Prints "READY" once started, "B <start> <end>" per backupPath (ms), "DONE <id>" per space.
  */
 import { SessionLog } from '../../../src/core/log.js';
@@ -14,7 +15,18 @@ const [mode, storeDir, rootDir, countArg] = process.argv.slice(2);
 const log = new SessionLog();
 const runner = new Runner({ log });
 
-if (mode === 'hold') {
+if (mode === 'big') {
+  // Back up and restore one big file; report the peak RSS (it must stream, never load whole).
+  const target = await TargetRoot.open(rootDir!, runner);
+  const store = await openBackupStore(storeDir!, { runner, log });
+  const space = await store.getBackup('big', target, { persistent: true });
+  await space.backupPath('/big.img');
+  await space.commit();
+  const v = await space.verify();
+  if (!v.ok) throw new Error(v.problems.join('; '));
+  await space.restoreName('/big.img', '/big.restored');
+  process.stdout.write(`RSS ${process.resourceUsage().maxRSS * 1024}\n`);
+} else if (mode === 'hold') {
   const lock = new StoreLock(storeDir!);
   await lock.acquire();
   process.stdout.write('LOCKED\n');
