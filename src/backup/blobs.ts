@@ -209,3 +209,22 @@ export async function hashFile(hostPath: string): Promise<string> {
   }
   return hash.digest('hex');
 }
+
+/** sha256 of `length` bytes at `offset` of a file or device, read in 1 MB chunks. */
+export async function hashRange(path: string, offset: number, length: number): Promise<string> {
+  const hash = createHash('sha256');
+  const fh = await open(path, constants.O_RDONLY);
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(CHUNK, length));
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - done), offset + done);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      done += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return hash.digest('hex');
+}

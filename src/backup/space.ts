@@ -13,7 +13,7 @@ import type { SessionLog } from '../core/log.js';
 import type { TargetRoot } from '../core/target-root.js';
 import type { DiskIdentity } from '../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
-import { BlobStore } from './blobs.js';
+import { BlobStore, hashRange } from './blobs.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
 import { readManifest, readManifestText, writeManifest, textDigest, digestOf, ManifestError, type Manifest } from './manifest.js';
 import { capture, restoreObject, stateHash, UnsupportedFileError, IO_CONCURRENCY } from './tree.js';
@@ -393,13 +393,18 @@ export class Space implements BackupSpace {
     await this.host.exclusive(async (lock) => {
       const states: Record<string, string> = {};
       for (const o of this.pathObjects()) states[o.origin!] = await stateHash(await this.target.resolve(o.origin!, { followFinal: false }));
+      // Ranges: the bytes the fix left on the disk (when the device can be read now).
+      for (const o of this.manifest.objects.filter((x) => x.type === 'range')) {
+        const h = await hashRange(o.range!.device, o.range!.offset, o.range!.length).catch(() => null);
+        if (h) states[`range:${o.name}`] = h;
+      }
       await lock.assertOwned();
       this.manifest.fix = { at: new Date().toISOString(), states };
       await writeManifest(this.dir, this.manifest);
     });
   }
 
-  private async changedUnlocked(): Promise<string[]> {
+  private async changedUnlocked(devices?: RestoreOptions['devices']): Promise<string[]> {
     const fix = this.manifest.fix;
     if (!fix) return [];
     const changed: string[] = [];
@@ -409,11 +414,21 @@ export class Space implements BackupSpace {
       const now = await stateHash(await this.target.resolve(o.origin!, { followFinal: false }));
       if (now !== recorded) changed.push(o.origin!);
     }
+    for (const o of this.manifest.objects.filter((x) => x.type === 'range')) {
+      const recorded = fix.states[`range:${o.name}`];
+      if (recorded === undefined) continue;
+      const r = o.range!;
+      const dev = devices?.[r.device]?.path ?? r.device;
+      // A device that cannot be read here is checked by identity before any write instead.
+      const now = await hashRange(dev, r.offset, r.length).catch(() => null);
+      if (now !== null && now !== recorded) changed.push(`${o.name} (bytes ${r.offset}..${r.offset + r.length} of ${dev})`);
+    }
     return changed;
   }
 
-  async changedSinceFix(): Promise<string[]> {
-    return this.host.exclusive(async () => this.changedUnlocked());
+  /** (Also takes RestoreOptions.devices, so ranges are compared on today's node of the disk.) */
+  async changedSinceFix(opts: Pick<RestoreOptions, 'devices'> = {}): Promise<string[]> {
+    return this.host.exclusive(async () => this.changedUnlocked(opts.devices));
   }
 
   async revertAll(opts: RestoreOptions = {}): Promise<void> {
@@ -424,7 +439,7 @@ export class Space implements BackupSpace {
       }
       await this.verifyBeforeRestore();
       if (!opts.force) {
-        const changed = await this.changedUnlocked();
+        const changed = await this.changedUnlocked(opts.devices);
         if (changed.length > 0) {
           throw new FirstaidError('changed-since-fix', `These files changed after the fix, and a revert would overwrite those changes: ${changed.join(', ')}.`, 'Look at them first; revert with --force to overwrite them anyway.');
         }

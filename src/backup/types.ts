@@ -110,6 +110,8 @@ export interface BackupSpace {
   recordFixResult(): Promise<void>;
   /** Origins that changed since recordFixResult (a revert refuses these unless forced). */
   changedSinceFix(): Promise<string[]>;
+  /** (Addition) Ranges are compared on today's node of their disk (RestoreOptions.devices). */
+  changedSinceFix(opts: Pick<RestoreOptions, 'devices'>): Promise<string[]>;
   /** Verify, check changedSinceFix (unless forced), restore every object exactly. */
   revertAll(opts?: RestoreOptions): Promise<void>;
 }

@@ -346,3 +346,35 @@ test('concurrent calls on one store in one process are serialized: nothing lost 
     env.dispose();
   }
 });
+
+test('revert safety covers ranges: bytes changed after the fix are named, unless forced', needs({ tools: ['sfdisk', 'blkid'] }), async () => {
+  const env = await makeEnv();
+  try {
+    const fs = await import('node:fs');
+    const disk = join(env.base, 'disk.img');
+    writeFileSync(disk, Buffer.alloc(2 * 1024 * 1024));
+    execFileSync('sfdisk', ['-q', disk], { input: 'label: dos\nstart=2048, size=1024, type=83\n' });
+    const poke = (byte: number) => {
+      const fd = fs.openSync(disk, 'r+');
+      fs.writeSync(fd, Buffer.alloc(440, byte), 0, 440, 0);
+      fs.closeSync(fd);
+    };
+    poke(0x11); // the broken boot code
+    const { readDiskIdentity } = await import('../../src/backup/identity.js');
+    const identity = (await readDiskIdentity(env.runner, disk))!;
+    const s = await env.store.getBackup('grub', env.target, { persistent: true });
+    await s.backupRange(disk, 0, 1024 * 1024, 'mbr', identity);
+    await s.commit();
+    poke(0x22); // what the fix wrote
+    await s.recordFixResult();
+    assert.deepEqual(await s.changedSinceFix(), []);
+    poke(0x33); // someone re-installed GRUB after the fix
+    assert.deepEqual(await s.changedSinceFix(), [`mbr (bytes 0..1048576 of ${disk})`]);
+    await assert.rejects(s.revertAll(), /changed after the fix.*mbr \(bytes 0\.\.1048576/);
+    assert.equal(fs.readFileSync(disk)[0], 0x33, 'nothing written');
+    await s.revertAll({ force: true });
+    assert.equal(fs.readFileSync(disk)[0], 0x11);
+  } finally {
+    env.dispose();
+  }
+});
