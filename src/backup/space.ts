@@ -419,7 +419,11 @@ export class Space implements BackupSpace {
       if (recorded === undefined) continue;
       const r = o.range!;
       const dev = devices?.[r.device]?.path ?? r.device;
-      // A device that cannot be read here is checked by identity before any write instead.
+      // Unmapped: compare only when the recorded node is still that disk (else revertAll refuses by identity).
+      if (!devices?.[r.device]) {
+        const id = await readDiskIdentity(this.host.runner, dev);
+        if (!id || identityMismatch(r.identity, id)) continue;
+      }
       const now = await hashRange(dev, r.offset, r.length).catch(() => null);
       if (now !== null && now !== recorded) changed.push(`${o.name} (bytes ${r.offset}..${r.offset + r.length} of ${dev})`);
     }
