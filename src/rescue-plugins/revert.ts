@@ -58,13 +58,15 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   if (!v.ok) {
     throw new FirstaidError('backup-corrupt', `The backup ${id} is damaged or incomplete: ${v.problems.join('; ')}`, 'Nothing was restored. Another backup of the same plugin may be usable: firstaid backups list.');
   }
-  const changed = await space.changedSinceFix();
+  // Ranges are compared on today's node of the same disk (loop device names change between runs).
+  const devices = await restoreDevices(space, deps);
+  const changed = await space.changedSinceFix(devices);
   if (changed.length > 0 && !opts.force) {
     throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`);
   }
   const objects = await space.list();
   deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);
-  await space.revertAll({ force: opts.force, ...(await restoreDevices(space, deps)) });
+  await space.revertAll({ force: opts.force, ...devices });
   deps.log.info(`reverted ${id}`);
   await store.closeBackup(id).catch(() => undefined);
   return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), objects: objects.map(describeObject), forcedOver: changed };
