@@ -5,6 +5,7 @@
  * the live system has it) and a tmpfs /run. Nothing is written to the host's /dev; every mount is
  * on the teardown and close() undoes them in reverse order.
  */
+import { parseBlkidExport } from './lsblk.js';
 import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -15,16 +16,6 @@ import { FirstaidError } from '../core/errors.js';
 import type { ChrootEnv } from '../rescue-plugins/types.js';
 
 const BASIC_NODES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
-
-/** Parses `blkid -o export` output. */
-export function parseBlkidExport(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]!] = m[2]!;
-  }
-  return out;
-}
 
 export async function createChroot(o: { runner: Runner; log: SessionLog; teardown: Teardown; rootHostPath: string; devices: string[] }): Promise<ChrootEnv & { close(): Promise<void> }> {
   const { runner, log, teardown } = o;

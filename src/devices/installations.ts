@@ -3,6 +3,7 @@
  * installation, and how is it set up to boot. Every fact found is also written as an evidence
  * line so a person can check the judgement. Reads only; symlinks are followed inside the target.
  */
+import { classifyBootCode } from './boot-sectors.js';
 import { open } from 'node:fs/promises';
 import type { TargetRoot } from '../core/target-root.js';
 import type { Runner } from '../core/runner.js';
@@ -135,11 +136,10 @@ async function espHasLoader(runner: Runner, device: string, evidence: string[]):
   }
 }
 
-/** Classifies the disk's MBR boot code (first 440 bytes): GRUB's boot.img carries the word "GRUB". */
+/** The disk's MBR boot code, in the three words the evidence uses (one analysis: boot-sectors.ts). */
 export function classifyMbr(sector: Buffer): 'grub' | 'empty' | 'other' {
-  const code = sector.subarray(0, 440);
-  if (code.every((b) => b === 0)) return 'empty';
-  return code.includes(Buffer.from('GRUB ')) ? 'grub' : 'other';
+  const kind = classifyBootCode(sector).kind;
+  return kind === 'grub' ? 'grub' : kind === 'absent' ? 'empty' : 'other';
 }
 
 async function readMbr(disk: string, evidence: string[]): Promise<boolean | null> {

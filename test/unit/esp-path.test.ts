@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseEspMethod, espPath } from '../../src/devices/esp.js';
-import { parseBlkidExport } from '../../src/devices/chroot.js';
+import { parseBlkidExport } from '../../src/devices/lsblk.js';
 import { Runner } from '../../src/core/runner.js';
 import { SessionLog } from '../../src/core/log.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { analyseCoreHead, checkCoreBody, classifyBootCode } from '../../src/rescue-plugins/grub/mbr.js';
+import { analyseCoreHead, checkCoreBody, classifyBootCode } from '../../src/devices/boot-sectors.js';
 import { pristineImage } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
 

@@ -6,7 +6,7 @@
 import { open, statfs } from 'node:fs/promises';
 import type { Finding, PluginContext } from '../types.js';
 import { asFirstaidError } from '../../core/errors.js';
-import { analyseCoreHead, checkCoreBody, classifyBootCode } from './mbr.js';
+import { analyseCoreHead, checkCoreBody, classifyBootCode } from '../../devices/boot-sectors.js';
 import { parseBlsEntry, parseGrubCfg, rootMatches, targetPathOf, usesBls } from './cfg.js';
 import { bootloaderIdFrom, neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
 import { bad, blocker, failed, ok, skipped } from './finding.js';
