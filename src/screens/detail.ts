@@ -32,7 +32,7 @@ function actionLines(a: PlanAction, n: number): Line[] {
 
 function touchLine(t: Touch): Line {
   return t.kind === 'path'
-    ? { text: `  - file ${t.path}` }
+    ? { text: `  - ${t.path}` }
     : { text: `  - ${t.name}: ${t.length} bytes of ${t.device} at byte ${t.offset} (${t.why})` };
 }
 

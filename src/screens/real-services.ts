@@ -132,15 +132,15 @@ export class RealServices implements Services {
     const store = await openBackupStoreReadOnly(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
     const list = await store.list();
     const target = this.system?.target;
-    if (!target) return list;
+    if (!target) return list; // --backup-store without a system: host paths are the real ones
     // What each holds, from its manifest (reading only); a damaged one just lists without it.
     return Promise.all(
       list.map(async (b): Promise<BackupEntry> => {
         try {
           const objects = await (await store.openSpace(b.id, target)).list();
-          return { ...b, contents: objects.map(describeObject) };
+          return { ...b, dir: this.asSeenByInstallation(b.dir), contents: objects.map(describeObject) };
         } catch {
-          return b;
+          return { ...b, dir: this.asSeenByInstallation(b.dir) };
         }
       }),
     );

@@ -11,6 +11,10 @@ import { parseBlsEntry, parseGrubCfg, rootMatches, targetPathOf, usesBls } from 
 import { bootloaderIdFrom, neededPlatforms, tool, type GrubPlanFacts } from './facts.js';
 import { bad, blocker, failed, ok, skipped } from './finding.js';
 
+/** Checks of a platform the installation does not boot with: reported as skipped, by title. */
+const BIOS_CHECKS: [string, string][] = [['mbr-boot-code', 'GRUB boot code in the MBR'], ['core-image', 'GRUB core image'], ['modules-i386-pc', 'GRUB i386-pc modules']];
+const UEFI_CHECKS: [string, string][] = [['modules-x86_64-efi', 'GRUB x86_64-efi modules'], ['esp-loader', 'EFI loader on the ESP']];
+
 const SECTOR = 512;
 
 /** Reads bytes from a block device or image (read-only open). */
@@ -97,7 +101,7 @@ async function checkBios(ctx: PluginContext, facts: GrubPlanFacts): Promise<Find
       coreEnd = coreLba + Math.floor(sys.biosGrub.size / SECTOR);
     }
   } else {
-    out.push(skipped('gpt-bios-grub', 'bios_grub partition', `${disk} has an ${sys.disk.pttype ?? 'unknown'} partition table: the core image lives in the post-MBR gap`));
+    out.push(skipped('gpt-bios-grub', 'bios_grub partition', `${disk} has a ${sys.disk.pttype === 'dos' ? 'DOS (MBR)' : sys.disk.pttype ?? 'unknown'} partition table: the core image lives in the post-MBR gap`));
     if (firstStart !== null && firstStart / SECTOR < 64) {
       out.push(blocker('core-image', `No room after the MBR of ${disk} for GRUB's core image`, [
         `the first partition starts at sector ${firstStart / SECTOR}; GRUB needs a gap of about 1 MiB`,
@@ -355,10 +359,10 @@ export async function diagnoseGrub(ctx: PluginContext): Promise<Finding[]> {
   const found: Finding[] = [];
   ctx.progress('checking the MBR and core image');
   if (facts.bios) found.push(...await checkBios(ctx, facts));
-  else for (const id of ['mbr-boot-code', 'core-image', 'modules-i386-pc']) found.push(skipped(id, id, 'the installation does not boot in BIOS mode'));
+  else for (const [id, title] of BIOS_CHECKS) found.push(skipped(id, title, 'the installation does not boot in BIOS mode'));
   ctx.progress('checking the ESP');
   if (facts.uefi) found.push(...await checkUefi(ctx, facts));
-  else for (const id of ['modules-x86_64-efi', 'esp-loader']) found.push(skipped(id, id, 'the installation does not boot in UEFI mode'));
+  else for (const [id, title] of UEFI_CHECKS) found.push(skipped(id, title, 'the installation does not boot in UEFI mode'));
   ctx.progress('checking grub.cfg');
   found.push(...await checkCfg(ctx, facts));
   const fixable = found.filter((f) => f.state === 'detected' && f.fixable);
