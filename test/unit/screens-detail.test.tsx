@@ -44,7 +44,7 @@ test('detail: a long plan scrolls to its end with diffs, commands and ranges', a
     f = await h.waitFor('Backed up first');
     assertConsoleSafe(f);
     assert.match(f, /mbr-boot-code: 440 bytes of \/dev\/loop0 at byte 0/);
-    assert.match(f, /file \/boot\/grub/);
+    assert.match(f, /- \/boot\/grub/);
     assert.doesNotMatch(f, /more below/);
     h.write('g');
     f = await h.waitFor('Findings');
