@@ -2,6 +2,8 @@
 // The three traps: ESM output needs a createRequire banner for bundled CommonJS; Ink's optional
 // react-devtools-core import must be aliased to a stub; blessed reads its terminfo files
 // relative to its own folder, so it stays external (loaded from node_modules when used).
+// minifySyntax drops the branches NODE_ENV=production rules out (React's development builds);
+// `ws` is only used by Ink's devtools (DEV=true), never shipped.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +20,16 @@ await build({
   target: 'node20',
   jsx: 'automatic',
   minify: false,
+  minifySyntax: true,
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  alias: { 'react-devtools-core': `${here}/src/ui/devtools-stub.ts` },
+  alias: {
+    'react-devtools-core': `${here}/src/ui/devtools-stub.ts`,
+    ws: `${here}/src/ui/devtools-stub.ts`,
+    // Every copy (Ink's, wrap-ansi's): the package's load-time regexes cost ~70 ms of the first frame.
+    'string-width': `${here}/src/ui/string-width.ts`,
+  },
   external: ['blessed', 'blessed-contrib'],
   define: {
     FIRSTAID_VERSION: JSON.stringify(pkg.version),

@@ -4,7 +4,6 @@
  */
 import { parseCommandLine } from './cli/options.js';
 import { HELP } from './cli/help.js';
-import { COMMANDS } from './cli/commands/index.js';
 import { SessionLog } from './core/log.js';
 import { Runner } from './core/runner.js';
 import { Teardown, teardownOnSignals } from './core/teardown.js';
@@ -63,6 +62,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
       const { startTui } = await import('./tui.js');
       return await startTui(ctx);
     }
+    // Commands (and the core behind them) load only when one is named: the screens start sooner.
+    const { COMMANDS } = await import('./cli/commands/index.js');
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`Unknown command "${name}".`);
     return await command.run(ctx);

@@ -12,16 +12,17 @@ async function loadScreens() {
   const saved = g.fetch;
   g.fetch = undefined;
   try {
-    const [ink, app, real] = await Promise.all([import('ink'), import('./screens/app.js'), import('./screens/real-services.js')]);
-    return { render: ink.render, App: app.App, RealServices: real.RealServices };
+    const [ink, app, lazy] = await Promise.all([import('ink'), import('./screens/app.js'), import('./screens/lazy-services.js')]);
+    return { render: ink.render, App: app.App, LazyServices: lazy.LazyServices };
   } finally {
     g.fetch = saved;
   }
 }
 
 export async function startTui(ctx: CliContext): Promise<ExitCode> {
-  const { render, App, RealServices } = await loadScreens();
-  const services = new RealServices(ctx);
+  const { render, App, LazyServices } = await loadScreens();
+  // The core loads on the first action, after the first frame is on screen.
+  const services = new LazyServices(ctx);
   // When the terminal goes away (window closed, SSH dropped) writes fail with EIO; that must not
   // crash the process before the SIGHUP teardown has unmounted and detached everything.
   const ignore = () => undefined;

@@ -3,7 +3,7 @@
  * argv only (never a shell string), logged with exit code and duration, dry-run aware,
  * with timeouts, cancellation and line streaming. Nothing else in src/ imports execa.
  */
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { CancelledError, CommandFailedError, ToolMissingError } from './errors.js';
 import { debianPackageFor } from './tool-packages.js';
 import type { SessionLog } from './log.js';
@@ -49,6 +49,10 @@ export interface RunnerOptions {
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 
+// execa and its dependencies load with the first command, not at start-up (first frame).
+let execaModule: Promise<typeof import('execa')> | null = null;
+const loadExeca = () => (execaModule ??= import('execa'));
+
 export class Runner {
   readonly log: SessionLog;
   readonly dryRun: boolean;
@@ -75,6 +79,7 @@ export class Runner {
     }
     if (opts.signal?.aborted) throw new CancelledError(`"${cmd}"`);
 
+    const { execa } = await loadExeca();
     const started = Date.now();
     let child: ResultPromise;
     try {

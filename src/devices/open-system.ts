@@ -5,22 +5,10 @@ import type { Runner } from '../core/runner.js';
 import type { Teardown } from '../core/teardown.js';
 import type { GlobalOptions } from '../cli/options.js';
 import { openTargetSession, sessionNotes } from './session.js';
+import { describeSpec, targetSpecFromOptions } from './target-spec.js';
 import type { Installation, MountedSystem, TargetSession, TargetSpec } from './types.js';
 
-export function targetSpecFromOptions(options: GlobalOptions): TargetSpec {
-  if (options.image !== undefined) return { kind: 'image', file: options.image };
-  if (options.root !== undefined) return { kind: 'root', dir: options.root };
-  return { kind: 'scan' };
-}
-
-/** "the image FILE", "the directory DIR", "any disk" */
-export function describeSpec(spec: TargetSpec): string {
-  switch (spec.kind) {
-    case 'image': return `the image ${spec.file}`;
-    case 'root': return `the directory ${spec.dir}`;
-    default: return 'any disk of this computer';
-  }
-}
+export { targetSpecFromOptions, describeSpec } from './target-spec.js';
 
 /** The error when a session holds no installation, with the reasons it found. */
 export function noInstallationError(session: TargetSession): FirstaidError {
