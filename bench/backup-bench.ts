@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync, writeFileSync, rmSync, mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, rmSync, mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,7 +33,7 @@ if (!process.env.FA_BENCH_BUNDLED) {
     external: ['esbuild'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  const r = spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FA_BENCH_BUNDLED: '1' } });
+  const r = spawnSync(process.execPath, [...launcherNodeFlags(), out, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FA_BENCH_BUNDLED: '1' } });
   rmSync(dirname(out), { recursive: true, force: true });
   process.exit(r.status ?? 1);
 }
@@ -58,7 +58,7 @@ if (!phase) {
   const dir = mkdtempSync(join(values.dir!, 'fa-bench-'));
   try {
     for (const p of ['build', 'measure']) {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FA_BENCH_PHASE: p, FA_BENCH_BASE: dir } });
+      const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FA_BENCH_PHASE: p, FA_BENCH_BASE: dir } });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
   } finally {
@@ -166,4 +166,10 @@ if (phase === 'build') {
   ];
   process.stdout.write(lines.join('\n') + '\n');
   if (memlog) clearInterval(memlog);
+}
+
+/** The Node flags bin/firstaid starts the product with (its shebang line): measured as it runs. */
+function launcherNodeFlags(): string[] {
+  const first = readFileSync(fileURLToPath(new URL('../bin/firstaid', import.meta.url)), 'utf8').split('\n', 1)[0] ?? '';
+  return first.split(/\s+/).filter((w) => w.startsWith('--'));
 }
