@@ -55,7 +55,8 @@ function median(xs: number[]): number {
 }
 
 const node = `${JSON.stringify(process.execPath)} -e 0`;
-const app = `${JSON.stringify(process.execPath)} bin/firstaid --log /tmp/firstaid-bench.log`;
+// As a person starts it: the launcher itself, shebang (and its Node flags) included.
+const app = `./bin/firstaid --log /tmp/firstaid-bench.log`;
 // Warm the file cache for both, then alternate so drift affects both alike.
 await timeIt(node);
 await timeIt(app, (o) => o.includes(FIRST_FRAME));
