@@ -21,6 +21,7 @@ await build({
   jsx: 'automatic',
   minify: false,
   minifySyntax: true,
+  minifyWhitespace: true,
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
