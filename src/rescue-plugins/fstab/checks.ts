@@ -9,10 +9,13 @@ import type { Finding, Severity } from '../types.js';
 import { resolveSpec } from '../../devices/resolve-spec.js';
 import { flattenDevices } from '../device-map.js';
 import { entries, type FstabEntry, type ParsedFstab } from './parse.js';
-import { BLOCK_FS, PSEUDO_FS, hasOption, isKnownFsType, isNetwork, isPseudo, sameFormat, unknownOptions } from './options.js';
+import { FSTAB_PATH, PLUGIN_ID, isSwap, lineTag } from './common.js';
+import { checkSyntax, gluedSplit } from './syntax.js';
 
-export const FSTAB_PATH = '/etc/fstab';
-export const PLUGIN_ID = 'fstab';
+export { FSTAB_PATH, PLUGIN_ID } from './common.js';
+export { gluedSplit } from './syntax.js';
+import { BLOCK_FS, hasOption, isKnownFsType, isNetwork, isPseudo, sameFormat } from './options.js';
+
 
 /** Mount points whose absence stops the boot: no nofail/comment repair is offered for them. */
 export const NEEDED_TO_BOOT = new Set(['/', '/usr', '/boot', '/var']);
@@ -54,10 +57,6 @@ function candidateOf(d: BlockDevice): CandidateFs {
   return { device: d.path, fstype: d.fstype, uuid: d.uuid, label: d.label, partuuid: d.partuuid, partlabel: d.partlabel, size: d.size };
 }
 
-function isSwap(e: FstabEntry): boolean {
-  return e.vfstype === 'swap';
-}
-
 function isBind(e: FstabEntry): boolean {
   return hasOption(e.options, 'bind') || hasOption(e.options, 'rbind');
 }
@@ -79,25 +78,6 @@ export function sourceKind(e: FstabEntry): SourceKind {
   if (s.startsWith('/dev/')) return 'node';
   if (isPseudo(e.vfstype) || (!s.startsWith('/') && !isSwap(e))) return 'pseudo';
   return 'path'; // bind source, swap file, loop image: a path inside the target
-}
-
-/** A mount point glued to its type ("/srv/dataext4 defaults 0 2"): the split, when it looks like one. */
-export function gluedSplit(e: { fields: string[] }): { file: string; vfstype: string } | null {
-  const f = e.fields;
-  if (f.length < 3 || f.length > 5) return null;
-  const third = f[2]!;
-  if (isKnownFsType(third) && !(third in { defaults: 1 })) return null;
-  const looksLikeOptions = third === 'defaults' || /[,=]/.test(third) || /^(no)?(auto|atime|exec|suid|dev|fail)$|^(ro|rw|sw|errors=.*|relatime|noatime)$/.test(third);
-  const restNumeric = f.slice(3).every((x) => /^\d+$/.test(x));
-  if (!looksLikeOptions || !restNumeric) return null;
-  const types = [...BLOCK_FS, ...PSEUDO_FS].filter((t) => t !== 'none').sort((a, b) => b.length - a.length);
-  for (const t of types) {
-    if (f[1]!.length > t.length && f[1]!.endsWith(t)) {
-      const file = f[1]!.slice(0, -t.length);
-      if (file.startsWith('/') || (t === 'swap' && (file === 'none' || file === 'swap'))) return { file, vfstype: t };
-    }
-  }
-  return null;
 }
 
 /** Target paths whose existence the checks need (mount points, bind sources, swap files, glued splits). */
@@ -130,10 +110,6 @@ function add(c: Ctx, f: Omit<Finding, 'pluginId'>): void {
   c.findings.push({ pluginId: PLUGIN_ID, ...f });
 }
 
-function lineTag(e: { lineNo: number; raw: string }): string {
-  return `line ${e.lineNo}: ${e.raw.trim()}`;
-}
-
 /** Devices that hold a filesystem one could mount (not a partition table, LVM PV, RAID member...). */
 function mountable(d: BlockDevice): boolean {
   return d.fstype !== null && (BLOCK_FS.has(d.fstype) || d.fstype === 'swap') && d.fstype !== 'crypto_LUKS';
@@ -147,82 +123,9 @@ export function checkFstab(parsed: ParsedFstab, facts: FstabFacts): Finding[] {
   const c: Ctx = { facts, flat: flattenDevices(facts.devices), findings: [] };
   const list = entries(parsed);
 
-  // Syntax: unparsable lines, glued mount point + type, unknown types and options.
-  for (const l of parsed.lines) {
-    if (l.kind !== 'invalid') continue;
-    add(c, {
-      id: `fstab.unparsable:${l.lineNo}`,
-      title: `fstab line ${l.lineNo} cannot be parsed`,
-      state: 'detected',
-      severity: 'error',
-      evidence: [lineTag(l), `It ${l.reason}.`, 'mount and systemd skip or stop at such a line; it will be commented out with a "#firstaid: unparsable:" marker.'],
-      fixable: true,
-      data: { line: l.lineNo, reason: l.reason },
-    });
-  }
-  const glued = new Set<number>();
-  for (const e of list) {
-    const g = gluedSplit(e);
-    if (!g) continue;
-    glued.add(e.lineNo);
-    // Confident only when the split mount point exists and the glued one does not (then "/srv/btrfs"
-    // with a missing type is not mistaken for "/srv/" + "btrfs").
-    const splitExists = facts.existing.has(g.file) && !facts.existing.has(e.file) && !g.file.endsWith('/');
-    add(c, {
-      id: `fstab.missing-blank:${e.lineNo}`,
-      title: `fstab line ${e.lineNo}: mount point and type run together ("${e.fields[1]}")`,
-      state: 'detected',
-      severity: 'error',
-      evidence: [
-        lineTag(e),
-        `"${e.fields[1]}" looks like the mount point ${g.file} and the type ${g.vfstype} without the blank between them; "${e.fields[2]}" then stands where the type belongs.`,
-        splitExists ? `${g.file} exists in the target.` : `That split is not certain (${g.file} is not a mount point directory of the target, or ${e.fields[1]} is), so the line will be commented out.`,
-      ],
-      fixable: true,
-      data: { line: e.lineNo, file: g.file, vfstype: g.vfstype, confident: splitExists },
-    });
-  }
-
-  // A mount point must be an absolute path (swap lines name none); mount and systemd reject others.
-  for (const e of list) {
-    if (glued.has(e.lineNo) || isSwap(e) || e.file.startsWith('/')) continue;
-    glued.add(e.lineNo);
-    add(c, {
-      id: `fstab.unparsable:${e.lineNo}`,
-      title: `fstab line ${e.lineNo} cannot be parsed`,
-      state: 'detected',
-      severity: 'error',
-      evidence: [lineTag(e), `Its mount point "${e.file}" is not an absolute path.`, 'mount and systemd reject such a line; it will be commented out with a "#firstaid: unparsable:" marker.'],
-      fixable: true,
-      data: { line: e.lineNo, reason: `mount point "${e.file}" is not an absolute path` },
-    });
-  }
+  // Syntax first: lines that do not parse, or whose fields run together, get no further checks.
+  const glued = checkSyntax(parsed, list, facts.existing, (f) => add(c, f));
   const real = list.filter((e) => !glued.has(e.lineNo));
-  for (const e of real) {
-    if (!isKnownFsType(e.vfstype)) {
-      add(c, {
-        id: `fstab.unknown-type:${e.lineNo}`,
-        title: `fstab line ${e.lineNo}: unknown filesystem type "${e.vfstype}"`,
-        state: 'detected',
-        severity: 'warning',
-        evidence: [lineTag(e), `"${e.vfstype}" is not a filesystem type firstaid knows; mount will fail unless a helper mount.${e.vfstype} exists.`],
-        fixable: false,
-        data: { line: e.lineNo },
-      });
-    }
-    const unknown = unknownOptions(e.vfstype, e.options);
-    if (unknown.length > 0) {
-      add(c, {
-        id: `fstab.unknown-options:${e.lineNo}`,
-        title: `fstab line ${e.lineNo}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for ${e.vfstype}`,
-        state: 'detected',
-        severity: 'warning',
-        evidence: [lineTag(e), `${e.vfstype} does not know ${unknown.map((o) => `"${o}"`).join(', ')}; the kernel refuses to mount with an unknown option.`],
-        fixable: false,
-        data: { line: e.lineNo, options: unknown },
-      });
-    }
-  }
 
   // Sources: resolve every device spec against the target's own devices.
   const resolved = new Map<number, BlockDevice | null>();
