@@ -1,24 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderApp, assertConsoleSafe, ENTER, ESC } from './screens-harness.js';
+import { assertConsoleSafe, ENTER, ESC, toPluginDetail } from './screens-harness.js';
 import { Gate, grubPlan, standIn } from './screens-standin.js';
 import { FirstaidError } from '../../src/core/errors.js';
 import type { Plan } from '../../src/rescue-plugins/types.js';
 
-async function toDetail(s: ReturnType<typeof standIn>) {
-  const h = renderApp(s);
-  await h.waitFor('Repair a system');
-  h.write(ENTER);
-  await h.waitFor('Evidence for');
-  h.write(ENTER);
-  await h.waitFor('[PROBLEM]');
-  h.write(ENTER);
-  return h;
-}
-
 test('detail: findings with evidence, then the plan (loading first)', async () => {
   const gate = new Gate();
-  const h = await toDetail(standIn({ gates: { plan: gate } }));
+  const h = await toPluginDetail(standIn({ gates: { plan: gate } }));
   try {
     let f = await h.waitFor('Making the plan');
     assert.match(f, /the first 440 bytes of \/dev\/loop0 are all zero/);
@@ -36,7 +25,7 @@ test('detail: a long plan scrolls to its end with diffs, commands and ranges', a
   const plan = grubPlan();
   const big = Array.from({ length: 60 }, (_, i) => `+line ${i}`).join('\n');
   plan.actions.push({ kind: 'edit-file', path: '/etc/fstab', before: '', after: 'x', diff: `--- a/etc/fstab\n+++ b/etc/fstab\n@@ -0,0 +1,60 @@\n${big}\n` });
-  const h = await toDetail(standIn({ plan }));
+  const h = await toPluginDetail(standIn({ plan }));
   try {
     let f = await h.waitFor('What it will do:');
     assert.match(f, /lines 1-\d+ of \d+  \(more below\)/);
@@ -59,7 +48,7 @@ test('detail: a long plan scrolls to its end with diffs, commands and ranges', a
 });
 
 test('detail: an error making the plan says what to do; a blocked plan offers no fix', async () => {
-  const h = await toDetail(standIn({ plan: new FirstaidError('plan', 'No kernel was found in /boot.', 'Install a kernel package first.') }));
+  const h = await toPluginDetail(standIn({ plan: new FirstaidError('plan', 'No kernel was found in /boot.', 'Install a kernel package first.') }));
   try {
     const f = await h.waitFor('[ERROR] The plan could not be made.');
     assertConsoleSafe(f);
@@ -71,7 +60,7 @@ test('detail: an error making the plan says what to do; a blocked plan offers no
     h.unmount();
   }
   const blocked: Plan = { ...grubPlan(), blockers: ['The disk is read-only (a hardware switch?).'] };
-  const h2 = await toDetail(standIn({ plan: blocked }));
+  const h2 = await toPluginDetail(standIn({ plan: blocked }));
   try {
     const f = await h2.waitFor('[BLOCKED]');
     assert.doesNotMatch(f, /Enter\/f fix/);
@@ -83,7 +72,7 @@ test('detail: an error making the plan says what to do; a blocked plan offers no
 test('detail: choices change with Left/Right and the plan is made again with the answer', async () => {
   const plan: Plan = { ...grubPlan(), choices: [{ id: 'mode', question: 'For a missing disk:', options: [{ value: 'nofail', label: 'add nofail' }, { value: 'comment', label: 'comment out' }], default: 'nofail' }] };
   const s = standIn({ plan });
-  const h = await toDetail(s);
+  const h = await toPluginDetail(s);
   try {
     let f = await h.waitFor('For a missing disk:');
     assert.match(f, /\[add nofail\]/);

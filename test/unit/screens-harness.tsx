@@ -44,6 +44,26 @@ export function renderApp(services: Services, size: Size = { cols: 80, rows: 25 
   };
 }
 
+/** Main menu -> system -> overview -> the first plugin with a problem (its detail screen). */
+export async function toPluginDetail(services: Services): Promise<Harness> {
+  const h = renderApp(services);
+  await h.waitFor('Repair a system');
+  h.write(ENTER);
+  await h.waitFor('Evidence for');
+  h.write(ENTER);
+  await h.waitFor('[PROBLEM]');
+  h.write(ENTER);
+  return h;
+}
+
+/** As toPluginDetail, then open the plan's confirmation and answer yes: the fix starts. */
+export async function toFixRunning(services: Services): Promise<Harness> {
+  const h = await toPluginDetail(services);
+  await h.waitFor('What it will do:');
+  h.write(`${ENTER}y`);
+  return h;
+}
+
 /** Every line of a frame fits 80 columns and the frame fits 24 rows; only console-safe characters. */
 export function assertConsoleSafe(frame: string, size: Size = { cols: 80, rows: 25 }): void {
   const lines = frame.split('\n');

@@ -1,25 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderApp, assertConsoleSafe, ENTER, ESC } from './screens-harness.js';
+import { assertConsoleSafe, ESC, toFixRunning } from './screens-harness.js';
 import { Gate, standIn } from './screens-standin.js';
-
-async function toProgress(s: ReturnType<typeof standIn>) {
-  const h = renderApp(s);
-  await h.waitFor('Repair a system');
-  h.write(ENTER);
-  await h.waitFor('Evidence for');
-  h.write(ENTER);
-  await h.waitFor('[PROBLEM]');
-  h.write(ENTER);
-  await h.waitFor('What it will do:');
-  h.write(`${ENTER}y`);
-  return h;
-}
 
 test('progress: live steps, an ASCII gauge, elapsed time; Esc cancels while safe', async () => {
   const gate = new Gate();
   const s = standIn({ gates: { fix: gate } });
-  const h = await toProgress(s);
+  const h = await toFixRunning(s);
   try {
     const f = await h.waitFor('Backing up 2 item(s)');
     assertConsoleSafe(f);
@@ -41,7 +28,7 @@ test('progress: live steps, an ASCII gauge, elapsed time; Esc cancels while safe
 test('q while work is running asks first; n keeps working, y cancels and quits when the step ends', async () => {
   const gate = new Gate();
   const s = standIn({ gates: { fix: gate } });
-  const h = await toProgress(s);
+  const h = await toFixRunning(s);
   try {
     await h.waitFor('Backing up 2 item(s)');
     h.write('q');

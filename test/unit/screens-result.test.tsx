@@ -1,26 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderApp, assertConsoleSafe, ENTER } from './screens-harness.js';
+import { renderApp, assertConsoleSafe, ENTER, toFixRunning } from './screens-harness.js';
 import { backup, finding, fixResultFor, standIn } from './screens-standin.js';
-
-async function fixWith(s: ReturnType<typeof standIn>) {
-  const h = renderApp(s);
-  await h.waitFor('Repair a system');
-  h.write(ENTER);
-  await h.waitFor('Evidence for');
-  h.write(ENTER);
-  await h.waitFor('[PROBLEM]');
-  h.write(ENTER);
-  await h.waitFor('What it will do:');
-  h.write(`${ENTER}y`);
-  return h;
-}
 
 test('result: not verified names what is left and still the backup directory', async () => {
   const s = standIn({
     fix: (plan) => ({ ...fixResultFor(plan), verified: false, findingsAfter: [finding('grub', 'mbr', 'The MBR still has no boot code')] }),
   });
-  const h = await fixWith(s);
+  const h = await toFixRunning(s);
   try {
     const f = await h.waitFor('[FIXED, NOT VERIFIED]');
     assertConsoleSafe(f);
@@ -37,7 +24,7 @@ test('result: a failed fix that was restored says so, with what happened and wha
   const s = standIn({
     fix: (plan) => ({ ...fixResultFor(plan), ok: false, verified: false, restored: true, error: { message: '"grub-install /dev/loop0" failed with exit code 1: cannot find a device for /boot', hint: 'See the session log for the full output.' } }),
   });
-  const h = await fixWith(s);
+  const h = await toFixRunning(s);
   try {
     const f = await h.waitFor('[FAILED, RESTORED]');
     assertConsoleSafe(f);
