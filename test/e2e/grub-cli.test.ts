@@ -5,17 +5,15 @@
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
+import { readRange, sha256 as sha, treeListing } from '../helpers/bytes.js';
 import { breakImage, fixtureImage, type FixtureImage } from '../helpers/images.js';
 import { openImageContext } from '../integration/grub-context.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const NEEDS = needs({ root: true, loop: true, tools: ['losetup', 'mdir', 'mcopy', 'fusefat', 'mkfs.vfat', 'grub-script-check', 'sha256sum'] });
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 const fileSha = (p: string) => execFileSync('sha256sum', [p], { encoding: 'utf8' }).split(' ')[0]!;
 
 function firstaid(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -23,29 +21,7 @@ function firstaid(...args: string[]): { status: number | null; stdout: string; s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function readRange(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, offset);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
-function treeListing(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(dir, rel)).sort()) {
-    const p = join(rel, name);
-    const st = lstatSync(join(dir, p));
-    const mode = (st.mode & 0o7777).toString(8);
-    if (st.isDirectory()) out.push(`d ${mode} ${st.uid}:${st.gid} ${p}`, ...treeListing(dir, p));
-    else if (st.isSymbolicLink()) out.push(`l ${p} -> ${readlinkSync(join(dir, p))}`);
-    else out.push(`f ${mode} ${st.uid}:${st.gid} ${st.size} ${sha(readFileSync(join(dir, p)))} ${p}`);
-  }
-  return out;
-}
 
 /** First MiB, the bios_grub partition, the ESP partition, and a hash listing (with modes) of /boot/grub. */
 async function snapshot(img: FixtureImage) {

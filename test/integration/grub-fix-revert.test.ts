@@ -6,12 +6,12 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { openSync, readSync, closeSync, lstatSync, readdirSync, readFileSync, readlinkSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakImage, fixtureImage, TESTBED, type FixtureImage } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
+import { readRange, sha256 as sha, treeListing } from '../helpers/bytes.js';
 import { openImageContext } from './grub-context.js';
 import { grubPlugin } from '../../src/rescue-plugins/grub/index.js';
 import { runFix, revertFix } from '../../src/rescue-plugins/flow.js';
@@ -19,30 +19,7 @@ import type { FixResult } from '../../src/rescue-plugins/types.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['parted', 'mkfs.ext4', 'mkfs.vfat', 'mdir', 'mcopy', 'fusefat', 'grub-script-check', 'losetup'] });
 
-function readRange(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, offset);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
-const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-function treeListing(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(dir, rel)).sort()) {
-    const p = join(rel, name);
-    const st = lstatSync(join(dir, p));
-    const mode = (st.mode & 0o7777).toString(8);
-    if (st.isDirectory()) out.push(`d ${mode} ${st.uid}:${st.gid} ${p}`, ...treeListing(dir, p));
-    else if (st.isSymbolicLink()) out.push(`l ${p} -> ${readlinkSync(join(dir, p))}`);
-    else out.push(`f ${mode} ${st.uid}:${st.gid} ${st.size} ${sha(readFileSync(join(dir, p)))} ${p}`);
-  }
-  return out;
-}
 
 interface Snapshot { head: string; esp: string | null; grubTree: string[] }
 

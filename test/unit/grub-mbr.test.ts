@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSync, readSync, closeSync } from 'node:fs';
 import { analyseCoreHead, checkCoreBody, classifyBootCode } from '../../src/devices/boot-sectors.js';
 import { pristineImage } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
+import { readRange as readBytes } from '../helpers/bytes.js';
 
-function readBytes(path: string, offset: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(length);
-    readSync(fd, b, 0, length, offset);
-    return b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const NEEDS = needs({ root: true, loop: true, tools: ['parted', 'mkfs.ext4'] });
 
