@@ -5,14 +5,14 @@
  * fsynced (flush) before the manifest that refers to them is written.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { open, readFile, writeFile, rename, unlink, lstat, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
+import { constants, closeSync, copyFileSync, fstatSync, fsync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, readFile, writeFile, rename, unlink, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
+import { breathe } from '../core/slices.js';
 
-/** Files up to this size are read whole (fast path); larger ones stream. */
-const SMALL = 1 << 20;
 const CHUNK = 1 << 20;
 
 export class BlobStore {
@@ -71,6 +71,18 @@ export class BlobStore {
     this.placed.add(sha);
   }
 
+  /** place(), synchronously (for the sliced tree copy). */
+  private placeSync(tmp: string, sha: string): void {
+    const sub = join(this.objectsDir, sha.slice(0, 2));
+    if (!this.subdirs.has(sub)) {
+      mkdirSync(sub, { recursive: true, mode: 0o700 });
+      this.subdirs.add(sub);
+    }
+    renameSync(tmp, join(sub, sha));
+    this.dirty.add(sub);
+    this.placed.add(sha);
+  }
+
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
     await this.prepare();
     const sha = createHash('sha256').update(data).digest('hex');
@@ -92,17 +104,47 @@ export class BlobStore {
     return { sha256: sha, size: data.length };
   }
 
-  /** Copies a host file into the space while hashing it; never holds a big file in memory. */
-  async putFile(hostPath: string, size: number, durable = true): Promise<{ sha256: string; size: number }> {
-    if (size <= SMALL) {
-      const data = await readFile(hostPath, { flag: constants.O_RDONLY | constants.O_NOFOLLOW });
-      return this.putBuffer(data, durable);
-    }
-    const src = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
+  /**
+   * Copies a host file into the space while hashing it, 1 MB at a time (a 2 GB file streams).
+   * Synchronous calls in slices (core/slices.ts): a tree of small files costs what cp's would.
+   * `durable`: fsync the object now; otherwise flush() syncs the whole filesystem once.
+   */
+  async putFile(hostPath: string, durable = true): Promise<{ sha256: string; size: number }> {
+    await this.prepare();
+    const src = openRegular(hostPath);
+    const tmp = this.tmpName();
+    let out: number | undefined;
     try {
-      return await this.putFromHandle(src, 0, Number.MAX_SAFE_INTEGER, durable);
+      out = openSync(tmp, 'wx', 0o600);
+      const hash = createHash('sha256');
+      let total = 0;
+      for (;;) {
+        const buf = readBuffer();
+        const n = readSync(src, buf, 0, buf.length, null);
+        if (n === 0) break;
+        const chunk = buf.subarray(0, n);
+        hash.update(chunk);
+        writeAll(out, chunk);
+        total += n;
+        await breathe(); // the shared buffer is consumed before anyone else can run
+      }
+      if (durable || !this.syncfs) await fsyncFd(out);
+      else this.deferred = true;
+      closeSync(out);
+      out = undefined;
+      const sha = hash.digest('hex');
+      this.placeSync(tmp, sha);
+      return { sha256: sha, size: total };
+    } catch (e) {
+      if (out !== undefined) closeSync(out);
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // never created, or already placed
+      }
+      throw e;
     } finally {
-      await src.close();
+      closeSync(src);
     }
   }
 
@@ -159,7 +201,7 @@ export class BlobStore {
     }
     let st;
     try {
-      st = await lstat(p);
+      st = lstatSync(p);
     } catch {
       return 'object file is missing';
     }
@@ -187,25 +229,53 @@ export class BlobStore {
   async copyTo(sha: string, hostPath: string): Promise<void> {
     await copyFile(this.pathOf(sha), hostPath, constants.COPYFILE_EXCL);
   }
+
+  /** copyTo, synchronously (the kernel copies: copy_file_range), for the sliced tree restore. */
+  copyToSync(sha: string, hostPath: string): void {
+    copyFileSync(this.pathOf(sha), hostPath, constants.COPYFILE_EXCL);
+  }
 }
 
+/** One read buffer for the sliced copies: each chunk is consumed before the next breathe(). */
+let shared: Buffer | undefined;
+function readBuffer(): Buffer {
+  return (shared ??= Buffer.allocUnsafe(CHUNK));
+}
+
+/** Opens a file to read; a symlink, FIFO or device swapped in since the walk is refused. */
+function openRegular(hostPath: string): number {
+  // O_NONBLOCK: a FIFO put in a file's place must not hang the open.
+  const fd = openSync(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${hostPath} is not a regular file`);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  return fd;
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let done = 0;
+  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+}
+
+const fsyncFd = promisify(fsync);
+
+/** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {
   const hash = createHash('sha256');
-  const st = await lstat(hostPath);
-  if (st.size <= SMALL) {
-    hash.update(await readFile(hostPath, { flag: constants.O_RDONLY | constants.O_NOFOLLOW }));
-  } else {
-    const fh = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK);
-      for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        hash.update(buf.subarray(0, bytesRead));
-      }
-    } finally {
-      await fh.close();
+  const fd = openRegular(hostPath);
+  try {
+    for (;;) {
+      const buf = readBuffer();
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      hash.update(buf.subarray(0, n));
+      await breathe();
     }
+  } finally {
+    closeSync(fd);
   }
   return hash.digest('hex');
 }

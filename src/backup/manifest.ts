@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import { hashFile } from './blobs.js';
 import type { ManifestObject, ObjectType } from './types.js';
 import { badEntryPath, badObjectName, badOrigin, isSha256, parseSpaceId } from './ids.js';
 
@@ -130,21 +131,12 @@ export function parseManifest(text: string, expectedId?: string): Manifest {
 /** sha256 of the manifest text last read or written for this object (cheap re-check before a restore). */
 const digests = new WeakMap<Manifest, string>();
 
-export function textDigest(text: string): string {
+function textDigest(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
 export function digestOf(m: Manifest): string | undefined {
   return digests.get(m);
-}
-
-export async function readManifestText(spaceDir: string): Promise<string | undefined> {
-  try {
-    return await readFile(join(spaceDir, MANIFEST_FILE), 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ManifestError(`manifest cannot be read (${(e as Error).message})`);
-  }
 }
 
 export async function readManifest(spaceDir: string, expectedId?: string): Promise<Manifest | undefined> {
@@ -160,10 +152,61 @@ export async function readManifest(spaceDir: string, expectedId?: string): Promi
   return m;
 }
 
+/** An object's JSON without its closing brace, ready for one more member. */
+function unclosed(o: object): string {
+  const json = JSON.stringify(o);
+  return json.length > 2 ? `${json.slice(0, -1)},` : '{';
+}
+
+/**
+ * The manifest's JSON in pieces of about 64 KB: a 20,000-entry tree is several MB of JSON, and
+ * one string of it (plus its UTF-8 copy) would double what the manifest costs in memory. Under
+ * 128 KB a piece is an ordinary young object, freed at once, not a large object that waits
+ * for a full collection.
+ */
+function* manifestJson(m: Manifest): Generator<string> {
+  const { objects, ...head } = m;
+  let piece = `${unclosed(head)}"objects":[`;
+  for (let i = 0; i < objects.length; i++) {
+    const { entries, ...o } = objects[i]!;
+    piece += i > 0 ? ',' : '';
+    if (entries === undefined) piece += JSON.stringify(o);
+    else {
+      piece += `${unclosed(o)}"entries":[`;
+      for (let j = 0; j < entries.length; j++) {
+        piece += (j > 0 ? ',' : '') + JSON.stringify(entries[j]);
+        if (piece.length >= 1 << 16) {
+          yield piece;
+          piece = '';
+        }
+      }
+      piece += ']}';
+    }
+  }
+  yield piece + ']}\n';
+}
+
 export async function writeManifest(spaceDir: string, m: Manifest): Promise<void> {
-  const text = JSON.stringify(m) + '\n';
-  await writeFileAtomic(join(spaceDir, MANIFEST_FILE), text, { mode: 0o600 });
-  digests.set(m, textDigest(text));
+  const hash = createHash('sha256');
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (const piece of manifestJson(m)) {
+      const bytes = Buffer.from(piece, 'utf8');
+      hash.update(bytes);
+      yield bytes;
+    }
+  }
+  await writeFileAtomic(join(spaceDir, MANIFEST_FILE), chunks(), { mode: 0o600 });
+  digests.set(m, hash.digest('hex'));
+}
+
+/** sha256 of the manifest file as it is on disk (read in chunks), or undefined when missing. */
+export async function manifestFileDigest(spaceDir: string): Promise<string | undefined> {
+  try {
+    return await hashFile(join(spaceDir, MANIFEST_FILE));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ManifestError(`manifest cannot be read (${(e as Error).message})`);
+  }
 }
 
 /** Objects and bytes, counting the files inside directories. */

@@ -15,9 +15,8 @@ import type { DiskIdentity } from '../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
 import { BlobStore, hashRange } from './blobs.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
-import { readManifest, readManifestText, writeManifest, textDigest, digestOf, ManifestError, type Manifest } from './manifest.js';
-import { capture, restoreObject, stateHash, UnsupportedFileError, IO_CONCURRENCY } from './tree.js';
-import { mapLimit } from './pool.js';
+import { readManifest, manifestFileDigest, writeManifest, digestOf, ManifestError, type Manifest } from './manifest.js';
+import { capture, restoreObject, stateHash, UnsupportedFileError } from './tree.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
 import type { StoreLock } from './lock.js';
 import { syncFilesystem } from './syncfs.js';
@@ -112,7 +111,7 @@ export class Space implements BackupSpace {
         throw new FirstaidError('space-committed', `The backup ${this.id} is already complete; "${name}" cannot be added to it.`, 'Back it up in a new space (getBackup).');
       }
       if (this.find(name)) throw new FirstaidError('backup-exists', `The backup ${this.id} already holds "${name}".`, 'Give another name, or delete the old object first.');
-      const obj = await make();
+          const obj = await make();
       await this.blobs.flush();
       await lock.assertOwned();
       this.manifest.objects.push(obj);
@@ -194,10 +193,10 @@ export class Space implements BackupSpace {
     }
     if (o.entries) {
       const files = o.entries.filter((e) => e.type === 'file');
-      await mapLimit(files, IO_CONCURRENCY, async (e) => {
+      for (const e of files) {
         const p = await this.blobs.check(e.sha256!, e.size);
         if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
-      });
+      }
     }
     return problems;
   }
@@ -206,9 +205,9 @@ export class Space implements BackupSpace {
   private async manifestProblem(): Promise<string | null> {
     if (this.loadProblem) return this.loadProblem;
     try {
-      const text = await readManifestText(this.dir);
+      const digest = await manifestFileDigest(this.dir);
       // Unchanged since this run read or wrote it: nothing to parse (a 20,000-entry manifest is big).
-      if (text !== undefined && textDigest(text) === digestOf(this.manifest)) return null;
+      if (digest !== undefined && digest === digestOf(this.manifest)) return null;
       const m = await readManifest(this.dir, this.id);
       if (!m) return 'the manifest is missing (the space is incomplete)';
       if (JSON.stringify(m.objects) !== JSON.stringify(this.manifest.objects)) return 'the manifest on disk differs from the one this run wrote';

@@ -3,6 +3,7 @@
  * target's own disk by default so a backup survives the reboot a repair needs. Never falls
  * back to the live system's RAM: a read-only or full store is an error asking for another.
  */
+import { boundHeapGrowth } from '../core/memory.js';
 import { mkdir, chmod, readdir, rename, rm, access, statfs, stat, lstat, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -269,6 +270,7 @@ class Store implements BackupStore {
 }
 
 export async function openBackupStore(dir: string, deps: { runner: Runner; log: SessionLog }): Promise<BackupStore> {
+  boundHeapGrowth(); // backups of big trees: bounded memory (core/memory.ts)
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700);
@@ -284,6 +286,7 @@ export async function openBackupStore(dir: string, deps: { runner: Runner; log: 
 
 /** Opens a store for reading only (listing, verify): never creates or chmods it. */
 export async function openBackupStoreReadOnly(dir: string, deps: { runner: Runner; log: SessionLog }): Promise<BackupStore> {
+  boundHeapGrowth();
   let real = dir;
   try {
     real = await realpath(dir);

@@ -3,8 +3,8 @@
  * exactly (content, mode, owner, mtime, xattrs). A restored tree is made identical to the
  * recorded one: what was added since is removed (a revert of /boot/grub needs that).
  */
-import { lstat, readdir, readlink, mkdir, rm, chown, chmod, utimes, lutimes, lchown, rename, symlink, open, unlink } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstat, readlink, mkdir, rm, utimes, rename, open } from 'node:fs/promises';
+import { chmodSync, chownSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
@@ -13,10 +13,7 @@ import type { Runner } from '../core/runner.js';
 import type { ManifestObject } from './types.js';
 import type { BlobStore } from './blobs.js';
 import { hashFile } from './blobs.js';
-import { mapLimit } from './pool.js';
-
-/** Parallel file copies/fsyncs: enough to hide fsync latency, little enough to bound memory. */
-export const IO_CONCURRENCY = 12;
+import { breathe } from '../core/slices.js';
 
 function meta(st: Stats): Pick<ManifestObject, 'mode' | 'uid' | 'gid' | 'mtime'> {
   return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime.toISOString() };
@@ -45,21 +42,25 @@ function kindOf(st: Stats): Walked['kind'] {
 
 const NO_XATTRS: Xattrs = Object.freeze({}) as Xattrs;
 
-/** Every path below dir, parents before children, names sorted (stable manifests). */
+/**
+ * Every path below dir, parents before children, names sorted (stable manifests). Synchronous
+ * calls in slices: one lstat a path, as cheap as find's (see core/slices.ts).
+ */
 async function walk(dir: string): Promise<Walked[]> {
   const out: Walked[] = [];
   const stack: string[] = [''];
   while (stack.length > 0) {
     const rel = stack.pop()!;
     const host = rel ? join(dir, rel) : dir;
-    const names = (await readdir(host)).sort();
+    const names = readdirSync(host).sort();
     const dirs: string[] = [];
     for (const n of names) {
       const r = rel ? `${rel}/${n}` : n;
-      const st = await lstat(join(host, n));
+      const st = lstatSync(join(host, n));
       const kind = kindOf(st);
       out.push({ rel: r, kind, size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs });
       if (kind === 'd') dirs.push(r);
+      await breathe();
     }
     // Depth-first, but every directory is listed before anything inside it.
     for (let i = dirs.length - 1; i >= 0; i--) stack.push(dirs[i]!);
@@ -78,7 +79,7 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
     return obj;
   }
   if (st.isFile()) {
-    const { sha256, size } = await blobs.putFile(hostPath, st.size);
+    const { sha256, size } = await blobs.putFile(hostPath);
     obj.sha256 = sha256;
     obj.size = size;
     obj.xattrs = await getXattrs(runner, hostPath);
@@ -106,16 +107,18 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
       range: null,
     };
   });
-  await mapLimit(walked, IO_CONCURRENCY, async (w, i) => {
+  // One file after another, like cp: the objects are synced once, by the commit's flush().
+  for (let i = 0; i < walked.length; i++) {
     const e = entries[i]!;
     if (e.type === 'file') {
-      const r = await blobs.putFile(join(hostPath, w.rel), w.size, false);
+      const r = await blobs.putFile(join(hostPath, walked[i]!.rel), false);
       e.sha256 = r.sha256;
       e.size = r.size;
     } else if (e.type === 'symlink') {
-      e.symlinkTarget = await readlink(join(hostPath, w.rel));
+      e.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
+      await breathe();
     }
-  });
+  }
   obj.entries = entries;
   return obj;
 }
@@ -133,57 +136,96 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
   }
 }
 
-/** Writes one file object at hostPath atomically, with its metadata (xattrs set separately). */
-/** A file where nothing is (inside a tree being restored): written in place, no temp and rename. */
-async function createFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
-  await blobs.copyTo(o.sha256!, hostPath);
-  if (o.uid !== null && o.gid !== null) await chown(hostPath, o.uid, o.gid);
-  if (o.mode !== null) await chmod(hostPath, o.mode);
-  if (o.mtime) await utimes(hostPath, new Date(o.mtime), new Date(o.mtime));
+/** Owner, mode and mtime of a restored file (mode after chown: chown clears setuid bits). */
+function setFileMeta(o: ManifestObject, hostPath: string): void {
+  if (o.uid !== null && o.gid !== null) chownSync(hostPath, o.uid, o.gid);
+  if (o.mode !== null) chmodSync(hostPath, o.mode);
+  if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
 }
 
-async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string, durable = true): Promise<void> {
-  const tmp = tmpBeside(hostPath);
-  await blobs.copyTo(o.sha256!, tmp);
+function unlinkQuietly(p: string): void {
   try {
-    if (durable) {
-      const fh = await open(tmp, 'r+');
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
+    unlinkSync(p);
+  } catch {
+    // already gone
+  }
+}
+
+/** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
+function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string): string {
+  const tmp = tmpBeside(hostPath);
+  blobs.copyToSync(o.sha256!, tmp);
+  try {
+    setFileMeta(o, tmp);
+  } catch (e) {
+    unlinkQuietly(tmp);
+    throw e;
+  }
+  return tmp;
+}
+
+/** Writes one file object at hostPath atomically and durably (xattrs set separately). */
+async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
+  const tmp = stageFile(blobs, o, hostPath);
+  try {
+    const fh = await open(tmp, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
     }
-    if (o.uid !== null && o.gid !== null) await chown(tmp, o.uid, o.gid);
-    if (o.mode !== null) await chmod(tmp, o.mode); // after chown: chown clears setuid bits
-    if (o.mtime) await utimes(tmp, new Date(o.mtime), new Date(o.mtime));
     const old = await lstatOrNull(hostPath);
     if (old?.isDirectory()) await rm(hostPath, { recursive: true, force: true });
     await rename(tmp, hostPath);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    unlinkQuietly(tmp);
     throw e;
   }
 }
 
+/** A symlink object at hostPath (over a file or symlink; a directory there is removed first). */
 async function placeSymlink(o: ManifestObject, hostPath: string): Promise<void> {
+  const old = await lstatOrNull(hostPath);
+  if (old?.isDirectory()) await rm(hostPath, { recursive: true, force: true });
+  placeSymlinkSync(o, hostPath);
+}
+
+function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
   const tmp = tmpBeside(hostPath);
-  await symlink(o.symlinkTarget!, tmp);
+  symlinkSync(o.symlinkTarget!, tmp);
   try {
-    if (o.uid !== null && o.gid !== null) await lchown(tmp, o.uid, o.gid);
-    const old = await lstatOrNull(hostPath);
-    if (old?.isDirectory()) await rm(hostPath, { recursive: true, force: true });
-    await rename(tmp, hostPath);
-    if (o.mtime) await lutimes(hostPath, new Date(o.mtime), new Date(o.mtime));
+    if (o.uid !== null && o.gid !== null) lchownSync(tmp, o.uid, o.gid);
+    renameSync(tmp, hostPath);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    unlinkQuietly(tmp);
     throw e;
+  }
+  if (o.mtime) lutimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
+}
+
+/**
+ * One entry of a tree being restored, synchronously (the caller breathes between entries).
+ * Files where nothing is are written in place: the tree is synced as a whole afterwards.
+ */
+function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean): void {
+  if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
+  else if (!present) {
+    blobs.copyToSync(e.sha256!, hostPath);
+    setFileMeta(e, hostPath);
+  } else {
+    const tmp = stageFile(blobs, e, hostPath);
+    try {
+      renameSync(tmp, hostPath);
+    } catch (err) {
+      unlinkQuietly(tmp);
+      throw err;
+    }
   }
 }
 
-async function setDirMeta(o: ManifestObject, hostPath: string): Promise<void> {
-  if (o.uid !== null && o.gid !== null) await chown(hostPath, o.uid, o.gid);
-  if (o.mode !== null) await chmod(hostPath, o.mode);
+function setDirMeta(o: ManifestObject, hostPath: string): void {
+  if (o.uid !== null && o.gid !== null) chownSync(hostPath, o.uid, o.gid);
+  if (o.mode !== null) chmodSync(hostPath, o.mode);
 }
 
 /**
@@ -234,29 +276,24 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   }
   const dirs = entries.filter((e) => e.type === 'directory');
   for (const d of dirs) {
-    if (!present.has(d.name)) await mkdir(join(root, d.name), { mode: 0o700 });
+    if (!present.has(d.name)) mkdirSync(join(root, d.name), { mode: 0o700 });
+    await breathe();
   }
-  await mapLimit(
-    entries.filter((e) => e.type !== 'directory'),
-    IO_CONCURRENCY,
-    async (e) => {
-      const p = join(root, e.name);
-      if (e.type === 'file' && !present.has(e.name)) await createFile(blobs, e, p);
-      else if (e.type === 'file') await placeFile(blobs, e, p, false);
-      else await placeSymlink(e, p);
-    },
-  );
+  for (const e of entries) {
+    if (e.type === 'directory') continue;
+    restoreEntry(blobs, e, join(root, e.name), present.has(e.name));
+    await breathe();
+  }
   for (const e of entries) if (Object.keys(e.xattrs).length > 0) xattrs.set(join(root, e.name), e.xattrs);
   // Directories last, deepest first: writing inside a directory changes its mtime.
-  await setDirMeta(o, root);
+  // (setfattr does not change mtimes, so the xattrs set after this do not undo it.)
+  setDirMeta(o, root);
   for (let i = dirs.length - 1; i >= 0; i--) {
     const d = dirs[i]!;
-    await setDirMeta(d, join(root, d.name));
-  }
-  // mtimes after xattrs would be ideal; setfattr does not change mtime, so set them now.
-  for (let i = dirs.length - 1; i >= 0; i--) {
-    const d = dirs[i]!;
-    if (d.mtime) await utimes(join(root, d.name), new Date(d.mtime), new Date(d.mtime));
+    const p = join(root, d.name);
+    setDirMeta(d, p);
+    if (d.mtime) utimesSync(p, new Date(d.mtime), new Date(d.mtime));
+    await breathe();
   }
 }
 

@@ -1,0 +1,21 @@
+/**
+ * Bounded memory for big backups. By default V8 lets the heap run far ahead of what is live:
+ * new space grows from 2 MB to 32 MB (plus its semi-space copy) once many objects survive a
+ * scavenge, as a 20,000-entry manifest does, and the old generation may grow to several times
+ * its live size before a full collection frees the manifest's transient JSON. On a rescue
+ * system booted into RAM those tens of MB are the user's. The start-up flags that cap them
+ * (--max-semi-space-size, ...) are read only when the process starts and slow the start-up;
+ * these two are read at every resize, so setting them here bounds the rest of the run:
+ * new space keeps its start size, the old generation grows by 25% of what is live.
+ * Measured in bench/backup-bench.ts (peak RSS) and bench/first-frame.ts (not called there).
+ */
+import { setFlagsFromString } from 'node:v8';
+
+let done = false;
+
+export function boundHeapGrowth(): void {
+  if (done) return;
+  done = true;
+  setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--heap-growing-percent=25');
+}
