@@ -5,7 +5,7 @@
  * fsynced (flush) before the manifest that refers to them is written.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, closeSync, copyFileSync, fstatSync, fsync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { constants, type Stats, closeSync, copyFileSync, fstatSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, readFile, writeFile, rename, unlink, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -14,6 +14,16 @@ import { isSha256 } from './ids.js';
 import { breathe } from '../core/slices.js';
 
 const CHUNK = 1 << 20;
+
+/** What putFile stored, and the file's metadata as read from the open file. */
+export interface PutFileResult {
+  sha256: string;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+}
 
 export class BlobStore {
   readonly objectsDir: string;
@@ -36,9 +46,9 @@ export class BlobStore {
     this.tmpDir = join(this.objectsDir, 'tmp');
   }
 
-  private async prepare(): Promise<void> {
+  private prepare(): void {
     if (this.prepared) return;
-    await mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
     this.prepared = true;
   }
 
@@ -47,8 +57,12 @@ export class BlobStore {
     return join(this.objectsDir, sha.slice(0, 2), sha);
   }
 
-  private tmpName(): string {
-    return join(this.tmpDir, `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`);
+  /** Temp names: unique per instance (random prefix) and per object (counter). */
+  private readonly tmpPrefix = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  private tmpCount = 0;
+
+  private tmpName(dir = this.tmpDir): string {
+    return join(dir, `.${this.tmpPrefix}-${++this.tmpCount}.tmp`);
   }
 
 
@@ -71,20 +85,26 @@ export class BlobStore {
     this.placed.add(sha);
   }
 
-  /** place(), synchronously (for the sliced tree copy). */
-  private placeSync(tmp: string, sha: string): void {
+  /** The directory of an object (objects/<first 2 hex>/), made on first use. */
+  private subdirOf(sha: string): string {
     const sub = join(this.objectsDir, sha.slice(0, 2));
     if (!this.subdirs.has(sub)) {
       mkdirSync(sub, { recursive: true, mode: 0o700 });
       this.subdirs.add(sub);
     }
+    return sub;
+  }
+
+  /** place(), synchronously (for the sliced tree copy). */
+  private placeSync(tmp: string, sha: string): void {
+    const sub = this.subdirOf(sha);
     renameSync(tmp, join(sub, sha));
     this.dirty.add(sub);
     this.placed.add(sha);
   }
 
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
-    await this.prepare();
+    this.prepare();
     const sha = createHash('sha256').update(data).digest('hex');
     if (this.placed.has(sha)) return { sha256: sha, size: data.length };
     const tmp = this.tmpName();
@@ -106,51 +126,94 @@ export class BlobStore {
 
   /**
    * Copies a host file into the space while hashing it, 1 MB at a time (a 2 GB file streams).
-   * Synchronous calls in slices (core/slices.ts): a tree of small files costs what cp's would.
-   * `durable`: fsync the object now; otherwise flush() syncs the whole filesystem once.
+   * A file under 1 MB is done synchronously and returned as is (no promise, no await: a tree
+   * of 20,000 costs what cp's copy does); a bigger one streams in slices (core/slices.ts) and
+   * comes back as a promise. `durable`: fsync the object now; otherwise flush() syncs the
+   * whole filesystem once. The metadata is the open file's, read with its content.
    */
-  async putFile(hostPath: string, durable = true): Promise<{ sha256: string; size: number }> {
-    await this.prepare();
-    const src = openRegular(hostPath);
-    const tmp = this.tmpName();
-    let out: number | undefined;
+  putFile(hostPath: string, durable = true): PutFileResult | Promise<PutFileResult> {
+    this.prepare();
+    const { fd, st } = openRegular(hostPath);
+    let streaming = false;
     try {
-      out = openSync(tmp, 'wx', 0o600);
-      const hash = createHash('sha256');
-      let total = 0;
-      for (;;) {
-        const buf = readBuffer();
-        const n = readSync(src, buf, 0, buf.length, null);
-        if (n === 0) break;
-        const chunk = buf.subarray(0, n);
-        hash.update(chunk);
-        writeAll(out, chunk);
-        total += n;
-        await breathe(); // the shared buffer is consumed before anyone else can run
-      }
+      const buf = readBuffer();
+      const first = readFull(fd, buf);
+      const meta = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+      if (first < buf.length) return { sha256: this.putWholeSync(buf.subarray(0, first), durable), size: first, ...meta };
+      streaming = true;
+      return this.putStream(fd, buf, durable)
+        .then((r) => ({ ...r, ...meta }))
+        .finally(() => closeSync(fd));
+    } finally {
+      if (!streaming) closeSync(fd);
+    }
+  }
+
+  /** A small object whose content is in hand: hashed first, so its temp file sits beside its final name. */
+  private putWholeSync(data: Buffer, durable: boolean): string {
+    const sha = createHash('sha256').update(data).digest('hex');
+    if (this.placed.has(sha)) return sha;
+    const tmp = this.tmpName(this.subdirOf(sha));
+    let out: number | undefined = openSync(tmp, 'wx', 0o600);
+    try {
+      writeAll(out, data);
+      // A single small file: a short blocking fsync. A tree's files wait for flush()'s syncfs.
+      if (durable || !this.syncfs) fsyncSync(out);
+      else this.deferred = true;
+      closeSync(out);
+      out = undefined;
+      this.placeSync(tmp, sha);
+    } catch (e) {
+      if (out !== undefined) closeSync(out);
+      unlinkQuietly(tmp);
+      throw e;
+    }
+    return sha;
+  }
+
+  /** A bigger object: hashed while it is copied, 1 MB at a time (buf holds the first chunk). */
+  private async putStream(src: number, buf: Buffer, durable: boolean): Promise<{ sha256: string; size: number }> {
+    const hash = createHash('sha256');
+    let total = 0;
+    let sha = '';
+    await this.writeTemp(
+      this.tmpName(),
+      durable,
+      async (out) => {
+        for (let n = buf.length; n > 0; n = readFull(src, readBuffer())) {
+          const chunk = readBuffer().subarray(0, n);
+          hash.update(chunk);
+          writeAll(out, chunk);
+          total += n;
+          await breathe(); // the shared buffer is consumed before anyone else can run
+        }
+        sha = hash.digest('hex');
+      },
+      (tmp) => this.placeSync(tmp, sha),
+    );
+    return { sha256: sha, size: total };
+  }
+
+  /** Creates tmp, fills it, makes it durable (now, or by flush()), then places it; removes it on failure. */
+  private async writeTemp(tmp: string, durable: boolean, fill: (fd: number) => void | Promise<void>, place: (tmp: string) => void): Promise<void> {
+    let out: number | undefined = openSync(tmp, 'wx', 0o600);
+    try {
+      await fill(out);
       if (durable || !this.syncfs) await fsyncFd(out);
       else this.deferred = true;
       closeSync(out);
       out = undefined;
-      const sha = hash.digest('hex');
-      this.placeSync(tmp, sha);
-      return { sha256: sha, size: total };
+      place(tmp);
     } catch (e) {
       if (out !== undefined) closeSync(out);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // never created, or already placed
-      }
+      unlinkQuietly(tmp);
       throw e;
-    } finally {
-      closeSync(src);
     }
   }
 
   /** Copies `length` bytes from offset of an open file (or device) into a new object. */
   async putFromHandle(src: FileHandle, offset: number, length: number, durable = true): Promise<{ sha256: string; size: number }> {
-    await this.prepare();
+    this.prepare();
     const tmp = this.tmpName();
     const out = await open(tmp, 'wx', 0o600);
     const hash = createHash('sha256');
@@ -182,8 +245,11 @@ export class BlobStore {
   /** Makes every placed object durable (directory fsyncs); call before writing the manifest. */
   async flush(): Promise<void> {
     if (this.deferred) {
+      // syncfs writes every dirty page and inode of the filesystem, directories included.
       await this.syncfs!(this.objectsDir);
       this.deferred = false;
+      this.dirty.clear();
+      return;
     }
     const dirs = [...this.dirty];
     this.dirty.clear();
@@ -243,16 +309,36 @@ function readBuffer(): Buffer {
 }
 
 /** Opens a file to read; a symlink, FIFO or device swapped in since the walk is refused. */
-function openRegular(hostPath: string): number {
+function openRegular(hostPath: string): { fd: number; st: Stats } {
   // O_NONBLOCK: a FIFO put in a file's place must not hang the open.
   const fd = openSync(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    if (!fstatSync(fd).isFile()) throw new Error(`${hostPath} is not a regular file`);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${hostPath} is not a regular file`);
+    return { fd, st };
   } catch (e) {
     closeSync(fd);
     throw e;
   }
-  return fd;
+}
+
+/** Reads until buf is full or the file ends: the bytes read. */
+function readFull(fd: number, buf: Buffer): number {
+  let got = 0;
+  for (;;) {
+    const n = readSync(fd, buf, got, buf.length - got, null);
+    if (n === 0) return got;
+    got += n;
+    if (got === buf.length) return got;
+  }
+}
+
+export function unlinkQuietly(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch {
+    // never created, or already placed
+  }
 }
 
 function writeAll(fd: number, data: Uint8Array): void {
@@ -265,7 +351,7 @@ const fsyncFd = promisify(fsync);
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {
   const hash = createHash('sha256');
-  const fd = openRegular(hostPath);
+  const { fd } = openRegular(hostPath);
   try {
     for (;;) {
       const buf = readBuffer();

@@ -4,7 +4,7 @@
  * recorded one: what was added since is removed (a revert of /boot/grub needs that).
  */
 import { lstat, readlink, mkdir, rm, utimes, rename, open } from 'node:fs/promises';
-import { chmodSync, chownSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
+import { type Dirent, chmodSync, chownSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
@@ -12,7 +12,7 @@ import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xa
 import type { Runner } from '../core/runner.js';
 import type { ManifestObject } from './types.js';
 import type { BlobStore } from './blobs.js';
-import { hashFile } from './blobs.js';
+import { hashFile, unlinkQuietly } from './blobs.js';
 import { breathe } from '../core/slices.js';
 
 function meta(st: Stats): Pick<ManifestObject, 'mode' | 'uid' | 'gid' | 'mtime'> {
@@ -29,14 +29,11 @@ export class UnsupportedFileError extends Error {}
 interface Walked {
   rel: string;
   kind: 'd' | 'f' | 'l' | 'o';
-  size: number;
-  mode: number;
-  uid: number;
-  gid: number;
-  mtimeMs: number;
+  /** Directories and symlinks; a file's metadata comes from the open file when it is read. */
+  meta?: { mode: number; uid: number; gid: number; mtimeMs: number };
 }
 
-function kindOf(st: Stats): Walked['kind'] {
+function kindOf(st: Stats | Dirent): Walked['kind'] {
   return st.isDirectory() ? 'd' : st.isFile() ? 'f' : st.isSymbolicLink() ? 'l' : 'o';
 }
 
@@ -44,7 +41,7 @@ const NO_XATTRS: Xattrs = Object.freeze({}) as Xattrs;
 
 /**
  * Every path below dir, parents before children, names sorted (stable manifests). Synchronous
- * calls in slices: one lstat a path, as cheap as find's (see core/slices.ts).
+ * calls in slices (see core/slices.ts); the directory's entry types spare a stat per file.
  */
 async function walk(dir: string): Promise<Walked[]> {
   const out: Walked[] = [];
@@ -52,13 +49,19 @@ async function walk(dir: string): Promise<Walked[]> {
   while (stack.length > 0) {
     const rel = stack.pop()!;
     const host = rel ? join(dir, rel) : dir;
-    const names = readdirSync(host).sort();
+    const dirents = readdirSync(host, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const dirs: string[] = [];
-    for (const n of names) {
-      const r = rel ? `${rel}/${n}` : n;
-      const st = lstatSync(join(host, n));
-      const kind = kindOf(st);
-      out.push({ rel: r, kind, size: st.size, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs });
+    for (const d of dirents) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      let kind = kindOf(d);
+      let meta: Walked['meta'];
+      if (kind !== 'f') {
+        // Directories and symlinks need their metadata; an unknown type (no d_type) its stat.
+        const st = lstatSync(join(host, d.name));
+        kind = kindOf(st);
+        meta = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+      }
+      out.push({ rel: r, kind, meta });
       if (kind === 'd') dirs.push(r);
       await breathe();
     }
@@ -87,9 +90,10 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   }
   if (!st.isDirectory()) throw new UnsupportedFileError(`${origin} is neither a file, a directory nor a symlink`);
   obj.type = 'directory';
+  // getfattr walks the tree in its own process while this one copies (two cores, not one).
+  const xattrsLater = getXattrsTree(runner, hostPath);
+  xattrsLater.catch(() => undefined); // awaited below; not unhandled if the walk fails first
   const walked = await walk(hostPath);
-  const xattrs = await getXattrsTree(runner, hostPath);
-  obj.xattrs = xattrs.get(hostPath) ?? {};
   const entries: ManifestObject[] = walked.map((w) => {
     if (w.kind === 'o') throw new UnsupportedFileError(`${origin}/${w.rel} is a device, FIFO or socket: firstaid does not back those up`);
     return {
@@ -98,12 +102,12 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
       origin: null,
       size: 0,
       sha256: null,
-      mode: w.mode,
-      uid: w.uid,
-      gid: w.gid,
-      mtime: new Date(w.mtimeMs).toISOString(),
+      mode: w.meta?.mode ?? null,
+      uid: w.meta?.uid ?? null,
+      gid: w.meta?.gid ?? null,
+      mtime: w.meta ? new Date(w.meta.mtimeMs).toISOString() : null,
       symlinkTarget: null,
-      xattrs: xattrs.get(join(hostPath, w.rel)) ?? NO_XATTRS,
+      xattrs: NO_XATTRS,
       range: null,
     };
   });
@@ -111,14 +115,22 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   for (let i = 0; i < walked.length; i++) {
     const e = entries[i]!;
     if (e.type === 'file') {
-      const r = await blobs.putFile(join(hostPath, walked[i]!.rel), false);
+      let r = blobs.putFile(join(hostPath, walked[i]!.rel), false);
+      if (r instanceof Promise) r = await r; // only files of 1 MB and more stream
       e.sha256 = r.sha256;
       e.size = r.size;
+      e.mode = r.mode;
+      e.uid = r.uid;
+      e.gid = r.gid;
+      e.mtime = new Date(r.mtimeMs).toISOString();
     } else if (e.type === 'symlink') {
       e.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
-      await breathe();
     }
+    await breathe();
   }
+  const xattrs = await xattrsLater;
+  obj.xattrs = xattrs.get(hostPath) ?? {};
+  for (const e of entries) e.xattrs = xattrs.get(join(hostPath, e.name)) ?? NO_XATTRS;
   obj.entries = entries;
   return obj;
 }
@@ -143,13 +155,6 @@ function setFileMeta(o: ManifestObject, hostPath: string): void {
   if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
 }
 
-function unlinkQuietly(p: string): void {
-  try {
-    unlinkSync(p);
-  } catch {
-    // already gone
-  }
-}
 
 /** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
 function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string): string {
