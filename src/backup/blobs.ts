@@ -1,12 +1,13 @@
 /**
  * Content-addressed object files of a space: objects/<first 2 hex>/<sha256>. The stored name
  * comes from the hash, never from a manifest name, so a tampered manifest cannot point a
- * restore outside the space. Each object: temp file, fsync, rename; the directories are
- * fsynced (flush) before the manifest that refers to them is written.
+ * restore outside the space. Each object: temp file, fsync, rename; a tree's objects skip
+ * their own fsync and flush() syncs the filesystem once (syncfs) before the manifest that
+ * refers to them is written; otherwise flush() fsyncs the directories.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, type Stats, closeSync, copyFileSync, fstatSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, readFile, writeFile, rename, unlink, mkdir, copyFile, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats, closeSync, copyFileSync, fstatSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, read, readSync, write, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, readFile, unlink, copyFile, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
@@ -70,21 +71,6 @@ export class BlobStore {
   private readonly subdirs = new Set<string>();
   private readonly placed = new Set<string>();
 
-  /**
-   * Moves a written temp file into place under its hash. An object already there has the same
-   * content by construction, so renaming over it is harmless (no exists check per file).
-   */
-  private async place(tmp: string, sha: string): Promise<void> {
-    const sub = join(this.objectsDir, sha.slice(0, 2));
-    if (!this.subdirs.has(sub)) {
-      await mkdir(sub, { recursive: true, mode: 0o700 });
-      this.subdirs.add(sub);
-    }
-    await rename(tmp, join(sub, sha));
-    this.dirty.add(sub);
-    this.placed.add(sha);
-  }
-
   /** The directory of an object (objects/<first 2 hex>/), made on first use. */
   private subdirOf(sha: string): string {
     const sub = join(this.objectsDir, sha.slice(0, 2));
@@ -95,7 +81,10 @@ export class BlobStore {
     return sub;
   }
 
-  /** place(), synchronously (for the sliced tree copy). */
+  /**
+   * Moves a written temp file into place under its hash. An object already there has the same
+   * content by construction, so renaming over it is harmless (no exists check per file).
+   */
   private placeSync(tmp: string, sha: string): void {
     const sub = this.subdirOf(sha);
     renameSync(tmp, join(sub, sha));
@@ -105,29 +94,13 @@ export class BlobStore {
 
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
     this.prepare();
-    const sha = createHash('sha256').update(data).digest('hex');
-    if (this.placed.has(sha)) return { sha256: sha, size: data.length };
-    const tmp = this.tmpName();
-    if (durable || !this.syncfs) {
-      const fh = await open(tmp, 'wx', 0o600);
-      try {
-        await fh.writeFile(data);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    } else {
-      await writeFile(tmp, data, { flag: 'wx', mode: 0o600 });
-      this.deferred = true;
-    }
-    await this.place(tmp, sha);
-    return { sha256: sha, size: data.length };
+    return { sha256: this.putWholeSync(data, durable), size: data.length };
   }
 
   /**
    * Copies a host file into the space while hashing it, 1 MB at a time (a 2 GB file streams).
    * A file under 1 MB is done synchronously and returned as is (no promise, no await: a tree
-   * of 20,000 costs what cp's copy does); a bigger one streams in slices (core/slices.ts) and
+   * of 20,000 costs what cp's copy does); a bigger one streams through the thread pool and
    * comes back as a promise. `durable`: fsync the object now; otherwise flush() syncs the
    * whole filesystem once. The metadata is the open file's, read with its content.
    */
@@ -150,7 +123,7 @@ export class BlobStore {
   }
 
   /** A small object whose content is in hand: hashed first, so its temp file sits beside its final name. */
-  private putWholeSync(data: Buffer, durable: boolean): string {
+  private putWholeSync(data: Uint8Array, durable: boolean): string {
     const sha = createHash('sha256').update(data).digest('hex');
     if (this.placed.has(sha)) return sha;
     const tmp = this.tmpName(this.subdirOf(sha));
@@ -171,39 +144,31 @@ export class BlobStore {
     return sha;
   }
 
-  /** A bigger object: hashed while it is copied, 1 MB at a time (buf holds the first chunk). */
-  private async putStream(src: number, buf: Buffer, durable: boolean): Promise<{ sha256: string; size: number }> {
+  /**
+   * A bigger object: hashed while it is copied, 1 MB at a time, through the thread pool, so
+   * its reads and writes run on another core while the caller goes on with small files.
+   * `first` is its first chunk (read into the shared buffer: copied before anything yields).
+   */
+  private async putStream(src: number, first: Buffer, durable: boolean): Promise<{ sha256: string; size: number }> {
+    const buf = Buffer.from(first);
     const hash = createHash('sha256');
-    let total = 0;
-    let sha = '';
-    await this.writeTemp(
-      this.tmpName(),
-      durable,
-      async (out) => {
-        for (let n = buf.length; n > 0; n = readFull(src, readBuffer())) {
-          const chunk = readBuffer().subarray(0, n);
-          hash.update(chunk);
-          writeAll(out, chunk);
-          total += n;
-          await breathe(); // the shared buffer is consumed before anyone else can run
-        }
-        sha = hash.digest('hex');
-      },
-      (tmp) => this.placeSync(tmp, sha),
-    );
-    return { sha256: sha, size: total };
-  }
-
-  /** Creates tmp, fills it, makes it durable (now, or by flush()), then places it; removes it on failure. */
-  private async writeTemp(tmp: string, durable: boolean, fill: (fd: number) => void | Promise<void>, place: (tmp: string) => void): Promise<void> {
+    const tmp = this.tmpName();
     let out: number | undefined = openSync(tmp, 'wx', 0o600);
+    let total = 0;
     try {
-      await fill(out);
+      for (let n = buf.length; n > 0; n = await readFullAsync(src, buf)) {
+        const chunk = buf.subarray(0, n);
+        hash.update(chunk);
+        await writeAllAsync(out, chunk);
+        total += n;
+      }
       if (durable || !this.syncfs) await fsyncFd(out);
       else this.deferred = true;
       closeSync(out);
       out = undefined;
-      place(tmp);
+      const sha = hash.digest('hex');
+      this.placeSync(tmp, sha);
+      return { sha256: sha, size: total };
     } catch (e) {
       if (out !== undefined) closeSync(out);
       unlinkQuietly(tmp);
@@ -238,7 +203,7 @@ export class BlobStore {
     }
     await out.close();
     const sha = hash.digest('hex');
-    await this.place(tmp, sha);
+    this.placeSync(tmp, sha);
     return { sha256: sha, size: total };
   }
 
@@ -347,6 +312,22 @@ function writeAll(fd: number, data: Uint8Array): void {
 }
 
 const fsyncFd = promisify(fsync);
+const readFd = promisify(read);
+const writeFd = promisify(write);
+
+/** readFull through the thread pool. */
+async function readFullAsync(fd: number, buf: Buffer): Promise<number> {
+  let got = 0;
+  for (;;) {
+    const { bytesRead: n } = await readFd(fd, buf, got, buf.length - got, null);
+    if (n === 0 || (got += n) === buf.length) return got;
+  }
+}
+
+async function writeAllAsync(fd: number, data: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < data.length) done += (await writeFd(fd, data, done, data.length - done, null)).bytesWritten;
+}
 
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {

@@ -11,7 +11,7 @@ import { fsyncDir } from '../core/atomic-write.js';
 import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xattr.js';
 import type { Runner } from '../core/runner.js';
 import type { ManifestObject } from './types.js';
-import type { BlobStore } from './blobs.js';
+import type { BlobStore, PutFileResult } from './blobs.js';
 import { hashFile, unlinkQuietly } from './blobs.js';
 import { breathe } from '../core/slices.js';
 
@@ -71,6 +71,15 @@ async function walk(dir: string): Promise<Walked[]> {
   return out;
 }
 
+function setFileEntry(e: ManifestObject, r: PutFileResult): void {
+  e.sha256 = r.sha256;
+  e.size = r.size;
+  e.mode = r.mode;
+  e.uid = r.uid;
+  e.gid = r.gid;
+  e.mtime = new Date(r.mtimeMs).toISOString();
+}
+
 /** Captures hostPath (file, symlink or directory tree) into blobs; returns its manifest object. */
 export async function capture(blobs: BlobStore, runner: Runner, hostPath: string, name: string, origin: string): Promise<ManifestObject> {
   const st = await lstat(hostPath);
@@ -111,23 +120,34 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
       range: null,
     };
   });
-  // One file after another, like cp: the objects are synced once, by the commit's flush().
-  for (let i = 0; i < walked.length; i++) {
-    const e = entries[i]!;
-    if (e.type === 'file') {
-      let r = blobs.putFile(join(hostPath, walked[i]!.rel), false);
-      if (r instanceof Promise) r = await r; // only files of 1 MB and more stream
-      e.sha256 = r.sha256;
-      e.size = r.size;
-      e.mode = r.mode;
-      e.uid = r.uid;
-      e.gid = r.gid;
-      e.mtime = new Date(r.mtimeMs).toISOString();
-    } else if (e.type === 'symlink') {
-      e.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
+  // Small files one after another, like cp; files of 1 MB and more stream beside them (two at
+  // a time) through the thread pool. The objects are synced once, by the commit's flush().
+  const streaming = new Set<Promise<void>>();
+  let streamFailure: { error: unknown } | undefined;
+  try {
+    for (let i = 0; i < walked.length && !streamFailure; i++) {
+      const e = entries[i]!;
+      if (e.type === 'file') {
+        const r = blobs.putFile(join(hostPath, walked[i]!.rel), false);
+        if (!(r instanceof Promise)) setFileEntry(e, r);
+        else {
+          const job: Promise<void> = r.then(
+            (done) => setFileEntry(e, done),
+            (error: unknown) => void (streamFailure ??= { error }),
+          );
+          streaming.add(job);
+          void job.then(() => streaming.delete(job));
+          if (streaming.size >= 2) await Promise.race(streaming);
+        }
+      } else if (e.type === 'symlink') {
+        e.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
+      }
+      await breathe();
     }
-    await breathe();
+  } finally {
+    await Promise.all(streaming); // nothing still writes when this returns or throws
   }
+  if (streamFailure) throw streamFailure.error;
   const xattrs = await xattrsLater;
   obj.xattrs = xattrs.get(hostPath) ?? {};
   for (const e of entries) e.xattrs = xattrs.get(join(hostPath, e.name)) ?? NO_XATTRS;
