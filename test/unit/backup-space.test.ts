@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, statSync, lstatSync, readlinkSync, chownSync, utimesSync, chmodSync, mkdirSync, unlinkSync, readdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { makeEnv } from '../integration/fixtures-backup/setup.js';
 import { utcStamp, parseSpaceId, newSpaceId } from '../../src/backup/ids.js';
 import { needs } from '../helpers/env.js';
@@ -378,3 +379,40 @@ test('revert safety covers ranges: bytes changed after the fix are named, unless
     env.dispose();
   }
 });
+
+test('a big tree: small files and files of 1 MB and more (streamed beside them) come back byte for byte', async () => {
+  const env = await makeEnv();
+  try {
+    const t = join(env.root, 'usr/lib/modules');
+    const want = new Map<string, string>();
+    const put = (rel: string, data: Buffer): void => {
+      mkdirSync(join(t, rel, '..'), { recursive: true });
+      writeFileSync(join(t, rel), data);
+      want.set(rel, sha(data));
+    };
+    for (let i = 0; i < 1500; i++) put(`d${i % 30}/f${i}.ko`, Buffer.from(`module ${i} `.repeat(1 + (i % 50))));
+    put('same-a', Buffer.alloc(3000, 1)); // equal content: one object, two entries
+    put('same-b', Buffer.alloc(3000, 1));
+    put('empty', Buffer.alloc(0));
+    const mb = 1 << 20;
+    for (const size of [mb - 1, mb, mb + 1, 3 * mb + 12345]) {
+      const b = Buffer.alloc(size);
+      for (let i = 0; i + 4 <= size; i += 4096) b.writeUInt32LE((i * 2654435761) >>> 0, i);
+      put(`big-${size}.bin`, b);
+    }
+    const s = await env.store.getBackup('modules', env.target, { persistent: true, description: 'modules' });
+    const obj = await s.backupPath('/usr/lib/modules');
+    await s.commit();
+    assert.equal(obj.entries!.filter((e) => e.type === 'file').length, want.size);
+    assert.deepEqual(await s.verify(), { ok: true, problems: [] });
+    rmSync(t, { recursive: true });
+    await s.restorePath('/usr/lib/modules');
+    for (const [rel, h] of want) assert.equal(sha(readFileSync(join(t, rel))), h, rel);
+  } finally {
+    env.dispose();
+  }
+});
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
