@@ -111,7 +111,7 @@ export class Space implements BackupSpace {
         throw new FirstaidError('space-committed', `The backup ${this.id} is already complete; "${name}" cannot be added to it.`, 'Back it up in a new space (getBackup).');
       }
       if (this.find(name)) throw new FirstaidError('backup-exists', `The backup ${this.id} already holds "${name}".`, 'Give another name, or delete the old object first.');
-          const obj = await make();
+      const obj = await make();
       await this.blobs.flush();
       await lock.assertOwned();
       this.manifest.objects.push(obj);
