@@ -24,8 +24,10 @@ if (!process.env.FA_BENCH_BUNDLED) {
   const { build } = await import('esbuild');
   const out = join(mkdtempSync(join(tmpdir(), 'fa-bench-bundle-')), 'bench.mjs');
   await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: out,
+    // The copy helper thread's entry beside it, as in the product's dist/.
+    entryPoints: { bench: fileURLToPath(import.meta.url), 'copy-worker': fileURLToPath(new URL('../src/backup/copy-worker.ts', import.meta.url)) },
+    outdir: dirname(out),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -119,7 +121,7 @@ if (phase === 'build') {
         const m = process.memoryUsage();
         const spaces = getHeapSpaceStatistics().map((s) => `${s.space_name.replace('_space', '')} ${(s.physical_space_size / 1e6).toFixed(0)}`).join(' ');
         process.stderr.write(`mem rss ${(m.rss / 1e6).toFixed(0)} heap ${(m.heapUsed / 1e6).toFixed(0)}/${(m.heapTotal / 1e6).toFixed(0)} external ${(m.external / 1e6).toFixed(0)} | ${spaces}\n`);
-      }, 1000)
+      }, Number(process.env.FA_BENCH_MEMLOG_MS ?? 1000))
     : undefined;
   const mark = (what: string): void => {
     if (!memlog) return;
@@ -131,7 +133,7 @@ if (phase === 'build') {
       else if (l.startsWith('Rss:')) rows.push([Number(l.split(/\s+/)[1]), head.replace(/\s+/g, ' ').slice(0, 100)]);
     }
     rows.sort((a, b) => b[0] - a[0]);
-    for (const [kb, h] of rows.slice(0, 6)) process.stderr.write(`   ${(kb / 1024).toFixed(1)} MB ${h}\n`);
+    for (const [kb, h] of rows.slice(0, Number(process.env.FA_BENCH_MEMLOG_TOP ?? 6))) process.stderr.write(`   ${(kb / 1024).toFixed(1)} MB ${h}\n`);
   };
 
   // The page cache holds the tree for every contender (read once, nothing written).
@@ -151,28 +153,35 @@ if (phase === 'build') {
     // The backup's data is on disk when it returns; cp's is not: its sync is timed apart.
     const [cpSync] = time(() => execFileSync('sync', ['-f', base]));
 
-    const space = await store.getBackup('bench', target, { persistent: true, description: 'benchmark' });
-    const [backup] = await timeAsync(async () => {
-      await space.backupPath('/tree');
-      await space.commit();
-    });
-    if (r === 0) rssAfterBackup = process.resourceUsage().maxRSS / 1024;
-    mark(`backup ${r + 1}`);
-    const [verify, v] = await timeAsync(() => space.verify());
-    if (!v.ok) throw new Error(`verify failed: ${v.problems.slice(0, 3).join('; ')}`);
-    mark(`verify ${r + 1}`);
+    // In a block: a revert runs later, in another process, without the space that made it.
+    let spaceId: string;
+    let backup: number;
+    let verify: number;
+    {
+      const space = await store.getBackup('bench', target, { persistent: true, description: 'benchmark' });
+      [backup] = await timeAsync(async () => {
+        await space.backupPath('/tree');
+        await space.commit();
+      });
+      if (r === 0) rssAfterBackup = process.resourceUsage().maxRSS / 1024;
+      mark(`backup ${r + 1}`);
+      const [verifyMs, v] = await timeAsync(() => space.verify());
+      if (!v.ok) throw new Error(`verify failed: ${v.problems.slice(0, 3).join('; ')}`);
+      verify = verifyMs;
+      mark(`verify ${r + 1}`);
+      spaceId = space.id;
+      await store.closeBackup(space.id);
+    }
 
     execFileSync('sync');
     const freshRoot = join(base, `fresh-${r}`);
     mkdirSync(freshRoot);
     const fresh = await TargetRoot.open(freshRoot, runner);
-    // A revert runs later, in another process: this one lets go of the space it made.
-    await store.closeBackup(space.id);
-    const again = await store.openSpace(space.id, fresh);
+    const again = await store.openSpace(spaceId, fresh);
     // A restore verifies every object first (nothing is restored unverified): measured apart.
     const [restoreVerify] = await timeAsync(() => again.verify());
     const [restore] = await timeAsync(() => again.restorePath('/tree'));
-    await store.closeBackup(space.id);
+    await store.closeBackup(spaceId);
     mark(`restore ${r + 1}`);
     // Sanity: the restored tree equals the original (content, and cp's copy the same way).
     execFileSync('diff', ['-rq', tree, join(freshRoot, 'tree')]);

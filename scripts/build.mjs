@@ -1,4 +1,5 @@
-// Single-file ESM bundle: one file to open on a squashfs live CD, and a faster first frame.
+// ESM bundle: one file for the product (one to open on a squashfs live CD, and a faster first
+// frame), one for its copy helper thread.
 // The three traps: ESM output needs a createRequire banner for bundled CommonJS; Ink's optional
 // react-devtools-core import must be aliased to a stub; blessed reads its terminfo files
 // relative to its own folder, so it stays external (loaded from node_modules when used).
@@ -12,8 +13,11 @@ const here = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${here}/package.json`, 'utf8'));
 
 await build({
-  entryPoints: [`${here}/src/main.ts`],
-  outfile: `${here}/dist/firstaid.mjs`,
+  // The product, and the helper thread a big tree's backup or restore copies on (loaded by
+  // src/backup/share-work.ts from beside the product's file).
+  entryPoints: { firstaid: `${here}/src/main.ts`, 'copy-worker': `${here}/src/backup/copy-worker.ts` },
+  outdir: `${here}/dist`,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -207,6 +207,17 @@ export class BlobStore {
     return { sha256: sha, size: total };
   }
 
+  /**
+   * For objects written elsewhere (a helper thread) without their own fsync: true if flush()
+   * will sync the filesystem for them; false if each must be fsynced where it is written.
+   */
+  deferSync(): boolean {
+    if (!this.syncfs) return false;
+    this.prepare();
+    this.deferred = true;
+    return true;
+  }
+
   /** Makes every placed object durable (directory fsyncs); call before writing the manifest. */
   async flush(): Promise<void> {
     if (this.deferred) {

@@ -14,6 +14,10 @@ import type { ManifestObject } from './types.js';
 import type { BlobStore, PutFileResult } from './blobs.js';
 import { hashFile, unlinkQuietly } from './blobs.js';
 import { breathe } from '../core/slices.js';
+import { shareWork } from './share-work.js';
+import { stageFile, placeSymlinkSync } from './tree-entry.js';
+import { copyTasks, type CopyContext, type RestoreItem } from './copy-tasks.js';
+import type { SessionLog } from '../core/log.js';
 
 function meta(st: Stats): Pick<ManifestObject, 'mode' | 'uid' | 'gid' | 'mtime'> {
   return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime.toISOString() };
@@ -120,43 +124,23 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
       range: null,
     };
   });
-  // Small files one after another, like cp; files of 1 MB and more stream beside them (two at
-  // a time) through the thread pool. The objects are synced once, by the commit's flush().
-  const streaming = new Set<Promise<void>>();
-  let streamFailure: { error: unknown } | undefined;
-  try {
-    for (let i = 0; i < walked.length && !streamFailure; i++) {
-      const e = entries[i]!;
-      if (e.type === 'file') {
-        const r = blobs.putFile(join(hostPath, walked[i]!.rel), false);
-        if (!(r instanceof Promise)) setFileEntry(e, r);
-        else {
-          const job: Promise<void> = r.then(
-            (done) => setFileEntry(e, done),
-            (error: unknown) => void (streamFailure ??= { error }),
-          );
-          streaming.add(job);
-          void job.then(() => streaming.delete(job));
-          if (streaming.size >= 2) await Promise.race(streaming);
-        }
-      } else if (e.type === 'symlink') {
-        e.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
-      }
-      await breathe();
-    }
-  } finally {
-    await Promise.all(streaming); // nothing still writes when this returns or throws
+  // Files on this thread and a helper (a big tree); 1 MB and more stream beside the loop.
+  // The objects are synced once, by the commit's flush().
+  const files: number[] = [];
+  for (let i = 0; i < walked.length; i++) {
+    if (entries[i]!.type === 'file') files.push(i);
+    else if (entries[i]!.type === 'symlink') entries[i]!.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
   }
-  if (streamFailure) throw streamFailure.error;
+  const ctx: CopyContext = { spaceDir: blobs.spaceDir, root: hostPath, deferred: blobs.deferSync() };
+  const put = await shareWork('put', ctx, files.map((i) => walked[i]!.rel), (rel) => copyTasks.put(blobs, ctx, rel), {
+    note: (m) => runner.log.message('warn', m),
+  });
+  files.forEach((i, k) => setFileEntry(entries[i]!, put[k]!));
   const xattrs = await xattrsLater;
   obj.xattrs = xattrs.get(hostPath) ?? {};
   for (const e of entries) e.xattrs = xattrs.get(join(hostPath, e.name)) ?? NO_XATTRS;
   obj.entries = entries;
   return obj;
-}
-
-function tmpBeside(hostPath: string): string {
-  return join(dirname(hostPath), `.${basename(hostPath)}.firstaid-${randomBytes(4).toString('hex')}.tmp`);
 }
 
 async function lstatOrNull(p: string): Promise<Stats | null> {
@@ -168,26 +152,6 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
   }
 }
 
-/** Owner, mode and mtime of a restored file (mode after chown: chown clears setuid bits). */
-function setFileMeta(o: ManifestObject, hostPath: string): void {
-  if (o.uid !== null && o.gid !== null) chownSync(hostPath, o.uid, o.gid);
-  if (o.mode !== null) chmodSync(hostPath, o.mode);
-  if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
-}
-
-
-/** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
-function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string): string {
-  const tmp = tmpBeside(hostPath);
-  blobs.copyToSync(o.sha256!, tmp);
-  try {
-    setFileMeta(o, tmp);
-  } catch (e) {
-    unlinkQuietly(tmp);
-    throw e;
-  }
-  return tmp;
-}
 
 /** Writes one file object at hostPath atomically and durably (xattrs set separately). */
 async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
@@ -215,39 +179,6 @@ async function placeSymlink(o: ManifestObject, hostPath: string): Promise<void> 
   placeSymlinkSync(o, hostPath);
 }
 
-function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
-  const tmp = tmpBeside(hostPath);
-  symlinkSync(o.symlinkTarget!, tmp);
-  try {
-    if (o.uid !== null && o.gid !== null) lchownSync(tmp, o.uid, o.gid);
-    renameSync(tmp, hostPath);
-  } catch (e) {
-    unlinkQuietly(tmp);
-    throw e;
-  }
-  if (o.mtime) lutimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
-}
-
-/**
- * One entry of a tree being restored, synchronously (the caller breathes between entries).
- * Files where nothing is are written in place: the tree is synced as a whole afterwards.
- */
-function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean): void {
-  if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
-  else if (!present) {
-    blobs.copyToSync(e.sha256!, hostPath);
-    setFileMeta(e, hostPath);
-  } else {
-    const tmp = stageFile(blobs, e, hostPath);
-    try {
-      renameSync(tmp, hostPath);
-    } catch (err) {
-      unlinkQuietly(tmp);
-      throw err;
-    }
-  }
-}
-
 function setDirMeta(o: ManifestObject, hostPath: string): void {
   if (o.uid !== null && o.gid !== null) chownSync(hostPath, o.uid, o.gid);
   if (o.mode !== null) chmodSync(hostPath, o.mode);
@@ -270,7 +201,7 @@ export async function restoreObject(
   } else if (o.type === 'symlink') {
     await placeSymlink(o, hostPath);
   } else if (o.type === 'directory') {
-    await restoreTree(blobs, o, hostPath, xattrs);
+    await restoreTree(blobs, o, hostPath, xattrs, runner.log);
     // The tree's files were not fsynced one by one: one syncfs of the target's filesystem.
     await syncfs(hostPath);
   } else {
@@ -282,7 +213,7 @@ export async function restoreObject(
   await fsyncDir(dirname(hostPath));
 }
 
-async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xattrs: Map<string, Xattrs>): Promise<void> {
+async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xattrs: Map<string, Xattrs>, log: SessionLog): Promise<void> {
   const entries = o.entries ?? [];
   const want = new Map(entries.map((e) => [e.name, e]));
   const st = await lstatOrNull(root);
@@ -304,11 +235,11 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
     if (!present.has(d.name)) mkdirSync(join(root, d.name), { mode: 0o700 });
     await breathe();
   }
-  for (const e of entries) {
-    if (e.type === 'directory') continue;
-    restoreEntry(blobs, e, join(root, e.name), present.has(e.name));
-    await breathe();
-  }
+  // Files and symlinks, their directories made: on this thread and a helper (a big tree).
+  const items: RestoreItem[] = [];
+  for (const e of entries) if (e.type !== 'directory') items.push({ entry: e, present: present.has(e.name) });
+  const ctx: CopyContext = { spaceDir: blobs.spaceDir, root, deferred: false };
+  await shareWork('restore', ctx, items, (r) => copyTasks.restore(blobs, ctx, r), { note: (m) => log.message('warn', m) });
   for (const e of entries) if (Object.keys(e.xattrs).length > 0) xattrs.set(join(root, e.name), e.xattrs);
   // Directories last, deepest first: writing inside a directory changes its mtime.
   // (setfattr does not change mtimes, so the xattrs set after this do not undo it.)

@@ -11,11 +11,18 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-let done = false;
+let wanted = false;
 
 export function boundHeapGrowth(): void {
-  if (done) return;
-  done = true;
+  wanted = true;
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=25');
+}
+
+/**
+ * Starting a worker thread puts V8's flags back to the command line's (measured: new space
+ * grew to 32 MB again after one started): call this once it is online.
+ */
+export function keepHeapBounds(): void {
+  if (wanted) boundHeapGrowth();
 }

@@ -18,8 +18,11 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), 'fa-crash-bundle-'));
   bundle = join(work, 'child.mjs');
   await build({
-    entryPoints: [new URL('./fixtures-backup/child.ts', import.meta.url).pathname],
-    outfile: bundle,
+    // The copy helper thread's entry beside it, as in the product's dist/ (trees of 256 files
+    // and more are copied on two threads: the kills land in both).
+    entryPoints: { child: new URL('./fixtures-backup/child.ts', import.meta.url).pathname, 'copy-worker': new URL('../../src/backup/copy-worker.ts', import.meta.url).pathname },
+    outdir: work,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -106,7 +109,7 @@ async function checkStore(env: Env): Promise<{ complete: number; incomplete: num
 test('SIGKILL at 50 random moments: every space is complete and verifies, or listed incomplete and never reverted', { timeout: 120_000 }, async () => {
   const env = await makeEnv({ tree: false });
   try {
-    makeTree(env.root, 150);
+    makeTree(env.root, 400);
     // How long one pass takes here, so the kill moments spread over all of it.
     const probe = startChild(['loop', env.storeDir, env.root, '2']);
     const t0 = Date.now();
@@ -145,7 +148,7 @@ test('SIGKILL at 50 random moments: every space is complete and verifies, or lis
 test('two processes backing up into one store at once are serialized; nothing is corrupt', { timeout: 60_000 }, async () => {
   const env = await makeEnv({ tree: false });
   try {
-    makeTree(env.root, 200);
+    makeTree(env.root, 400);
     const a = startChild(['loop', env.storeDir, env.root, '3']);
     const b = startChild(['loop', env.storeDir, env.root, '3']);
     assert.deepEqual(await Promise.all([a.exited, b.exited]), [0, 0]);

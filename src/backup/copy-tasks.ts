@@ -1,0 +1,60 @@
+/**
+ * The file work a big tree's backup or restore shares with a helper thread: the same calls on
+ * both threads, named so that a batch can cross the thread boundary as plain data.
+ */
+import { join } from 'node:path';
+import { BlobStore, type PutFileResult } from './blobs.js';
+import { restoreEntry } from './tree-entry.js';
+import type { ManifestObject } from './types.js';
+
+/** Which space's objects a batch reads or writes, and where its items' paths start. */
+export interface CopyContext {
+  spaceDir: string;
+  /** The tree's root on the host: items name paths inside it (20,000 joined paths would weigh MBs). */
+  root: string;
+  /** Objects skip their own fsync: the owning thread syncs the filesystem before its commit. */
+  deferred: boolean;
+}
+
+/** One file or symlink of a tree being restored (at root/entry.name); its directory is already there. */
+export interface RestoreItem {
+  entry: ManifestObject;
+  /** Something of the same type is there: replaced through a temp name. */
+  present: boolean;
+}
+
+/** Per kind: what one item of a batch is, and what doing it gives back. */
+export interface CopyTaskTypes {
+  /** A host file (its path below root) copied into the space's objects. */
+  put: { item: string; result: PutFileResult };
+  /** A tree entry put back from the space's objects. */
+  restore: { item: RestoreItem; result: null };
+}
+export type CopyTaskKind = keyof CopyTaskTypes;
+export type CopyItem<K extends CopyTaskKind> = CopyTaskTypes[K]['item'];
+export type CopyResult<K extends CopyTaskKind> = CopyTaskTypes[K]['result'];
+
+type CopyTask<K extends CopyTaskKind> = (blobs: BlobStore, ctx: CopyContext, item: CopyItem<K>) => CopyResult<K> | Promise<CopyResult<K>>;
+
+export const copyTasks: { [K in CopyTaskKind]: CopyTask<K> } = {
+  put: (blobs, ctx, rel) => blobs.putFile(join(ctx.root, rel), !ctx.deferred),
+  restore: (blobs, ctx, r) => {
+    restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present);
+    return null;
+  },
+};
+
+/** A helper thread's own BlobStore per space (its temp names must not collide with the owner's). */
+const helperStores = new Map<string, BlobStore>();
+
+export function helperBlobs(ctx: CopyContext): BlobStore {
+  let b = helperStores.get(ctx.spaceDir);
+  if (!b) {
+    const ownerFlushes = async (): Promise<void> => {
+      throw new Error('a helper thread never flushes a backup space: its owner does');
+    };
+    b = new BlobStore(ctx.spaceDir, ctx.deferred ? ownerFlushes : undefined);
+    helperStores.set(ctx.spaceDir, b);
+  }
+  return b;
+}

@@ -1,0 +1,79 @@
+/**
+ * Putting one file or symlink of a tree back, synchronously: shared by the main thread and the
+ * helper thread a big tree's restore runs on (copy-worker.ts), so nothing here may await.
+ */
+import { chmodSync, chownSync, lchownSync, lutimesSync, renameSync, symlinkSync, utimesSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join, basename } from 'node:path';
+import type { ManifestObject } from './types.js';
+import type { BlobStore } from './blobs.js';
+import { unlinkQuietly } from './blobs.js';
+
+function tmpBeside(hostPath: string): string {
+  return join(dirname(hostPath), `.${basename(hostPath)}.firstaid-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Owner, mode and mtime of a restored file (mode after chown: chown clears setuid bits). */
+function setFileMeta(o: ManifestObject, hostPath: string): void {
+  if (o.uid !== null && o.gid !== null) chownSync(hostPath, o.uid, o.gid);
+  if (o.mode !== null) chmodSync(hostPath, o.mode);
+  if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
+}
+
+/** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
+export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string): string {
+  const tmp = tmpBeside(hostPath);
+  blobs.copyToSync(o.sha256!, tmp);
+  try {
+    setFileMeta(o, tmp);
+  } catch (e) {
+    unlinkQuietly(tmp);
+    throw e;
+  }
+  return tmp;
+}
+
+export function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
+  const tmp = tmpBeside(hostPath);
+  symlinkSync(o.symlinkTarget!, tmp);
+  try {
+    if (o.uid !== null && o.gid !== null) lchownSync(tmp, o.uid, o.gid);
+    renameSync(tmp, hostPath);
+  } catch (e) {
+    unlinkQuietly(tmp);
+    throw e;
+  }
+  if (o.mtime) lutimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
+}
+
+/**
+ * One entry of a tree being restored, synchronously (the caller breathes between entries).
+ * Files where nothing is are written in place: the tree is synced as a whole afterwards.
+ */
+export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean): void {
+  if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
+  else if (!present && copiedFresh(blobs, e, hostPath)) setFileMeta(e, hostPath);
+  else {
+    const tmp = stageFile(blobs, e, hostPath);
+    try {
+      renameSync(tmp, hostPath);
+    } catch (err) {
+      unlinkQuietly(tmp);
+      throw err;
+    }
+  }
+}
+
+/**
+ * Copies an object where nothing is: false if something is there after all (an entry done
+ * twice when a helper thread stopped mid-batch), which is then replaced through a temp name.
+ */
+function copiedFresh(blobs: BlobStore, e: ManifestObject, hostPath: string): boolean {
+  try {
+    blobs.copyToSync(e.sha256!, hostPath);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * A big tree's copies on two threads (src/backup/share-work.ts): the helper really takes part,
+ * results come back in order, its failures surface with their code and path, and a helper
+ * that cannot start leaves the work to this thread. Real files, a real worker thread.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir, availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { BlobStore } from '../../src/backup/blobs.js';
+import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
+import { copyTasks, type CopyContext } from '../../src/backup/copy-tasks.js';
+
+const twoCores = availableParallelism() > 1;
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+/** A tree of n small files (and one of 1.5 MB, streamed) and a space to copy it into. */
+function setup(n: number): { dir: string; tree: string; rels: string[]; blobs: BlobStore; ctx: CopyContext; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'fa-share-'));
+  const tree = join(dir, 'tree');
+  const rels: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const rel = `d${i % 9}/f${i}`;
+    mkdirSync(join(tree, `d${i % 9}`), { recursive: true });
+    writeFileSync(join(tree, rel), `file ${i}\n`.repeat(1 + (i % 40)));
+    rels.push(rel);
+  }
+  writeFileSync(join(tree, 'big.bin'), Buffer.alloc(1536 * 1024, 7));
+  rels.splice(n >> 1, 0, 'big.bin');
+  const blobs = new BlobStore(join(dir, 'space'), async () => undefined);
+  const ctx: CopyContext = { spaceDir: blobs.spaceDir, root: tree, deferred: blobs.deferSync() };
+  return { dir, tree, rels, blobs, ctx, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function putAll(s: ReturnType<typeof setup>, opts: ShareOptions) {
+  return shareWork('put', s.ctx, s.rels, (rel) => copyTasks.put(s.blobs, s.ctx, rel), opts);
+}
+
+function assertStored(s: ReturnType<typeof setup>, results: Awaited<ReturnType<typeof putAll>>): void {
+  assert.equal(results.length, s.rels.length);
+  s.rels.forEach((rel, i) => {
+    const data = readFileSync(join(s.tree, rel));
+    const r = results[i]!;
+    assert.equal(r.sha256, sha(data), rel);
+    assert.equal(r.size, data.length, rel);
+    assert.equal(r.mtimeMs, statSync(join(s.tree, rel)).mtimeMs, rel);
+    assert.ok(readFileSync(s.blobs.pathOf(r.sha256)).equals(data), `object of ${rel}`);
+  });
+}
+
+test('a big tree is copied on two threads: the helper does part of it, results in item order', async () => {
+  const s = setup(900);
+  try {
+    const stats = { helperItems: 0 };
+    const results = await putAll(s, { stats });
+    assertStored(s, results);
+    if (twoCores) {
+      assert.ok(stats.helperItems > 0, 'the helper thread copied nothing');
+      assert.ok(stats.helperItems < s.rels.length, 'this thread copied nothing');
+    } else assert.equal(stats.helperItems, 0);
+  } finally {
+    s.dispose();
+  }
+});
+
+test('the shipped helper (dist/copy-worker.mjs, from npm run build) does the same work', { skip: !twoCores && 'one core: no helper' }, async () => {
+  const shipped = new URL('../../dist/copy-worker.mjs', import.meta.url);
+  assert.ok(existsSync(shipped), 'dist/copy-worker.mjs is missing: run npm run build');
+  const s = setup(600);
+  try {
+    const stats = { helperItems: 0 };
+    const notes: string[] = [];
+    assertStored(s, await putAll(s, { stats, helperUrl: shipped, note: (m) => notes.push(m) }));
+    assert.deepEqual(notes, []);
+    assert.ok(stats.helperItems > 0);
+  } finally {
+    s.dispose();
+  }
+});
+
+test('a file the helper cannot read fails the call with its code and path', { skip: !twoCores && 'one core: no helper' }, async () => {
+  const s = setup(600);
+  try {
+    // The helper is handed the first batches before this thread starts: item 10 is its.
+    rmSync(join(s.tree, s.rels[10]!));
+    const stats = { helperItems: 0 };
+    await assert.rejects(putAll(s, { stats }), (e: NodeJS.ErrnoException) => {
+      assert.equal(e.code, 'ENOENT');
+      assert.equal(e.path, join(s.tree, s.rels[10]!));
+      return true;
+    });
+    assert.ok(stats.helperItems >= 10, 'the failure came from this thread, not the helper');
+  } finally {
+    s.dispose();
+  }
+});
+
+test('a helper that cannot start: this thread does everything, and says so once', async () => {
+  const s = setup(SHARE_MIN_ITEMS + 100);
+  try {
+    const stats = { helperItems: 0 };
+    const notes: string[] = [];
+    const missing = pathToFileURL(join(s.dir, 'no-such-worker.mjs'));
+    assertStored(s, await putAll(s, { stats, helperUrl: missing, note: (m) => notes.push(m) }));
+    assert.equal(stats.helperItems, 0);
+    if (twoCores) {
+      assert.equal(notes.length, 1);
+      assert.match(notes[0]!, /helper thread .*stopped.*one thread/);
+    }
+  } finally {
+    s.dispose();
+  }
+});
+
+test('a small tree stays on this thread (a helper start would cost more than it saves)', async () => {
+  const s = setup(SHARE_MIN_ITEMS - 10);
+  try {
+    const stats = { helperItems: 0 };
+    assertStored(s, await putAll(s, { stats }));
+    assert.equal(stats.helperItems, 0);
+  } finally {
+    s.dispose();
+  }
+});
