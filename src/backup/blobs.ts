@@ -15,6 +15,7 @@ import { isSha256 } from './ids.js';
 import { breathe } from '../core/slices.js';
 
 const CHUNK = 1 << 20;
+const EARLY_SYNC_BYTES = 64 << 20;
 
 /** What putFile stored, and the file's metadata as read from the open file. */
 export interface PutFileResult {
@@ -218,8 +219,32 @@ export class BlobStore {
     return true;
   }
 
+  /** Bytes of deferred objects since the last early syncfs began, and that syncfs while it runs. */
+  private unsynced = 0;
+  private early: Promise<void> | undefined;
+
+  /**
+   * Counts the bytes of objects written without fsync (a helper thread's too); every 64 MB
+   * starts a syncfs in the background, so the disk writes while the copy goes on and the
+   * commit's own syncfs has little left (dpkg does the same with sync_file_range). Its
+   * failure is not lost: flush() syncs again, and that one must succeed.
+   */
+  wrote(bytes: number): void {
+    if (!this.deferred) return;
+    this.unsynced += bytes;
+    if (this.unsynced < EARLY_SYNC_BYTES || this.early) return;
+    this.unsynced = 0;
+    const run: Promise<void> = this.syncfs!(this.objectsDir)
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.early === run) this.early = undefined;
+      });
+    this.early = run;
+  }
+
   /** Makes every placed object durable (directory fsyncs); call before writing the manifest. */
   async flush(): Promise<void> {
+    await this.early;
     if (this.deferred) {
       // syncfs writes every dirty page and inode of the filesystem, directories included.
       await this.syncfs!(this.objectsDir);

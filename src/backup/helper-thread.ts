@@ -5,7 +5,6 @@
  * does not give back at once. Between leases it does not keep the process alive (unref).
  */
 import { Worker } from 'node:worker_threads';
-import { keepHeapBounds } from '../core/memory.js';
 
 const IDLE_MS = 5000;
 
@@ -33,12 +32,11 @@ export function leaseHelper(entry: URL): HelperLease | undefined {
   if (!h) {
     const worker = new Worker(entry, {
       // Its heap holds a few batches at a time; a runaway would end it, not the machine.
-      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 },
+      resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 1 },
       stdout: false,
       stderr: false,
     });
     const holder: Holder = { worker, busy: false };
-    worker.once('online', keepHeapBounds);
     worker.on('error', (e) => void (holder.lastError ??= e.message));
     worker.once('exit', () => {
       if (holders.get(entry.href) === holder) holders.delete(entry.href);

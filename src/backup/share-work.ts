@@ -34,6 +34,8 @@ export interface ShareOptions {
   note?: (message: string) => void;
   /** Filled in for tests and benchmarks: how many items the helper did. */
   stats?: { helperItems: number };
+  /** Called with each result as it comes, from either thread. */
+  onResult?: (result: CopyResult<CopyTaskKind>) => void;
   /** The helper's entry (tests: a broken one). */
   helperUrl?: URL;
 }
@@ -75,6 +77,10 @@ export async function shareWork<K extends CopyTaskKind>(
     next = Math.min(items.length, start + BATCH);
     return [start, next];
   };
+  const done = (i: number, r: CopyResult<K>): void => {
+    results[i] = r;
+    opts.onResult?.(r);
+  };
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown): void => void (failure ??= { error });
 
@@ -98,7 +104,7 @@ export async function shareWork<K extends CopyTaskKind>(
     const b = inflight.get(reply.id);
     if (!b) return;
     inflight.delete(reply.id);
-    reply.results.forEach((r, i) => (results[b[0] + i] = r as CopyResult<K>));
+    reply.results.forEach((r, i) => done(b[0] + i, r as CopyResult<K>));
     if (opts.stats) opts.stats.helperItems += reply.results.length;
     if (reply.error) fail(revive(reply.error));
     feed();
@@ -132,11 +138,11 @@ export async function shareWork<K extends CopyTaskKind>(
           }
           if (r instanceof Promise) {
             const at = i;
-            const job: Promise<void> = r.then((v) => void (results[at] = v), fail);
+            const job: Promise<void> = r.then((v) => done(at, v), fail);
             streaming.add(job);
             void job.then(() => streaming.delete(job));
             if (streaming.size >= 2) await Promise.race(streaming);
-          } else results[i] = r;
+          } else done(i, r);
           await breathe();
         }
         feed();

@@ -106,8 +106,9 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   // getfattr walks the tree in its own process while this one copies (two cores, not one).
   const xattrsLater = getXattrsTree(runner, hostPath);
   xattrsLater.catch(() => undefined); // awaited below; not unhandled if the walk fails first
-  const walked = await walk(hostPath);
-  const entries: ManifestObject[] = walked.map((w) => {
+  // The walk's own records are dropped as soon as they are turned into entries (20,000 of each
+  // at once made the peak of a big backup).
+  const entries: ManifestObject[] = (await walk(hostPath)).map((w) => {
     if (w.kind === 'o') throw new UnsupportedFileError(`${origin}/${w.rel} is a device, FIFO or socket: firstaid does not back those up`);
     return {
       name: w.rel,
@@ -127,13 +128,14 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   // Files on this thread and a helper (a big tree); 1 MB and more stream beside the loop.
   // The objects are synced once, by the commit's flush().
   const files: number[] = [];
-  for (let i = 0; i < walked.length; i++) {
-    if (entries[i]!.type === 'file') files.push(i);
-    else if (entries[i]!.type === 'symlink') entries[i]!.symlinkTarget = readlinkSync(join(hostPath, walked[i]!.rel));
-  }
+  entries.forEach((e, i) => {
+    if (e.type === 'file') files.push(i);
+    else if (e.type === 'symlink') e.symlinkTarget = readlinkSync(join(hostPath, e.name));
+  });
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root: hostPath, deferred: blobs.deferSync() };
-  const put = await shareWork('put', ctx, files.map((i) => walked[i]!.rel), (rel) => copyTasks.put(blobs, ctx, rel), {
+  const put = await shareWork('put', ctx, files.map((i) => entries[i]!.name), (rel) => copyTasks.put(blobs, ctx, rel), {
     note: (m) => runner.log.message('warn', m),
+    onResult: (r) => r && blobs.wrote(r.size),
   });
   files.forEach((i, k) => setFileEntry(entries[i]!, put[k]!));
   const xattrs = await xattrsLater;

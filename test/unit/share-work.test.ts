@@ -9,7 +9,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync
 import { join } from 'node:path';
 import { tmpdir, availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { BlobStore } from '../../src/backup/blobs.js';
 import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
 import { copyTasks, type CopyContext } from '../../src/backup/copy-tasks.js';
@@ -126,5 +127,64 @@ test('a small tree stays on this thread (a helper start would cost more than it 
     assert.equal(stats.helperItems, 0);
   } finally {
     s.dispose();
+  }
+});
+
+test('the heap bounds a store sets hold after the helper thread starts (without --optimize-for-size, new space grew to 32 MB)', { skip: !twoCores && 'one core: no helper' }, async () => {
+  // In a process of its own, bundled like the product: under tsx the loader's own thread is
+  // already a worker, and the bounds must hold once the process's first worker starts.
+  const work = mkdtempSync(join(tmpdir(), 'fa-heap-bounds-'));
+  const s = setup(SHARE_MIN_ITEMS + 10);
+  try {
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: {
+        child: fileURLToPath(new URL('../integration/fixtures-backup/heap-bounds-child.ts', import.meta.url)),
+        'copy-worker': fileURLToPath(new URL('../../src/backup/copy-worker.ts', import.meta.url)),
+      },
+      outdir: work,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    const out = execFileSync(process.execPath, [join(work, 'child.mjs'), s.tree, join(s.dir, 'space')], { encoding: 'utf8' });
+    const got = JSON.parse(out) as { helperItems: number; newSpace: number };
+    assert.ok(got.helperItems > 0, 'the helper thread did not start');
+    assert.ok(got.newSpace <= 8 << 20, `new space grew to ${(got.newSpace / 1e6).toFixed(1)} MB`);
+  } finally {
+    s.dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('deferred objects start a background syncfs every 64 MB; the commit\'s flush waits for it and syncs again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fa-early-'));
+  try {
+    const calls: string[] = [];
+    let release!: () => void;
+    const blobs = new BlobStore(join(dir, 'space'), async () => {
+      calls.push('start');
+      if (calls.length === 1) await new Promise<void>((r) => (release = r));
+      calls.push('end');
+    });
+    assert.equal(blobs.deferSync(), true);
+    blobs.wrote(40 << 20);
+    assert.deepEqual(calls, [], 'under 64 MB: nothing yet');
+    blobs.wrote(30 << 20);
+    assert.deepEqual(calls, ['start'], 'over 64 MB: a syncfs runs in the background');
+    blobs.wrote(100 << 20);
+    assert.deepEqual(calls, ['start'], 'one at a time');
+    const flushing = blobs.flush();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(calls, ['start'], 'flush waits for the early one');
+    release();
+    await flushing;
+    assert.deepEqual(calls, ['start', 'end', 'start', 'end'], 'and then syncs once more itself');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
