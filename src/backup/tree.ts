@@ -4,9 +4,9 @@
  * recorded one: what was added since is removed (a revert of /boot/grub needs that).
  */
 import { lstat, readlink, mkdir, rm, utimes, rename, open } from 'node:fs/promises';
-import { type Dirent, chmodSync, chownSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, renameSync, symlinkSync, unlinkSync, utimesSync, type Stats } from 'node:fs';
-import { createHash, randomBytes } from 'node:crypto';
-import { dirname, join, basename } from 'node:path';
+import { type Dirent, chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, utimesSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xattr.js';
 import type { Runner } from '../core/runner.js';
@@ -153,7 +153,6 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
     throw e;
   }
 }
-
 
 /** Writes one file object at hostPath atomically and durably (xattrs set separately). */
 async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {

@@ -188,3 +188,22 @@ test('deferred objects start a background syncfs every 64 MB; the commit\'s flus
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a restore entry done twice (a helper stopped mid-batch, its batch redone here) replaces what the first left', async () => {
+  const { restoreEntry } = await import('../../src/backup/tree-entry.js');
+  const dir = mkdtempSync(join(tmpdir(), 'fa-twice-'));
+  try {
+    const blobs = new BlobStore(join(dir, 'space'));
+    const { sha256, size } = await blobs.putBuffer(Buffer.from('restored content\n'));
+    const entry = { name: 'f', type: 'file' as const, origin: null, size, sha256, mode: 0o640, uid: 0, gid: 0, mtime: '2020-01-02T03:04:05.000Z', symlinkTarget: null, xattrs: {}, range: null };
+    const at = join(dir, 'f');
+    restoreEntry(blobs, entry, at, false);
+    writeFileSync(at, 'changed in between'); // whatever the first pass left is replaced
+    restoreEntry(blobs, entry, at, false);
+    assert.equal(readFileSync(at, 'utf8'), 'restored content\n');
+    assert.equal(statSync(at).mode & 0o7777, 0o640);
+    assert.equal(statSync(at).mtime.toISOString(), '2020-01-02T03:04:05.000Z');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
