@@ -5,6 +5,7 @@
  * does not give back at once. Between leases it does not keep the process alive (unref).
  */
 import { Worker } from 'node:worker_threads';
+import { keepHeapBounds } from '../core/memory.js';
 
 const IDLE_MS = 5000;
 
@@ -37,6 +38,7 @@ export function leaseHelper(entry: URL): HelperLease | undefined {
       stderr: false,
     });
     const holder: Holder = { worker, busy: false };
+    worker.once('online', keepHeapBounds);
     worker.on('error', (e) => void (holder.lastError ??= e.message));
     worker.once('exit', () => {
       if (holders.get(entry.href) === holder) holders.delete(entry.href);

@@ -8,19 +8,25 @@
  * these are read at every resize, so setting them here bounds the rest of the run: new space
  * keeps its start size, the old generation grows by 25% of what is live, and in steps of
  * 2 MB rather than 8 (--optimize-for-size: measured 116 MB peak instead of 126 over three
- * backups and restores of 20,000 files, at the same speed). --optimize-for-size also keeps
- * new space small once a worker thread has started (share-work.ts), which the growth factor
- * alone does not: measured 32 MB of new space after the first worker without it.
+ * backups and restores of 20,000 files, at the same speed).
  * Measured in bench/backup-bench.ts (peak RSS) and bench/first-frame.ts (not called there).
  */
 import { setFlagsFromString } from 'node:v8';
 
-let done = false;
+let wanted = false;
 
 export function boundHeapGrowth(): void {
-  if (done) return;
-  done = true;
+  wanted = true;
   setFlagsFromString('--semi-space-growth-factor=1');
   setFlagsFromString('--heap-growing-percent=25');
   setFlagsFromString('--optimize-for-size');
+}
+
+/**
+ * Once a process's first worker thread is online, V8 no longer heeds some of these until they
+ * are set again (measured: new space back to 32 MB, the peak RSS of three backups and
+ * restores 130 MB instead of 116): call this then.
+ */
+export function keepHeapBounds(): void {
+  if (wanted) boundHeapGrowth();
 }
