@@ -43,6 +43,8 @@ export class BlobStore {
   constructor(
     readonly spaceDir: string,
     private readonly syncfs?: (dir: string) => Promise<void>,
+    /** For a thread with nothing else to do (the helper): big files without the thread pool. */
+    private readonly blocking = false,
   ) {
     this.objectsDir = join(spaceDir, 'objects');
     this.tmpDir = join(this.objectsDir, 'tmp');
@@ -148,23 +150,25 @@ export class BlobStore {
 
   /**
    * A bigger object: hashed while it is copied, 1 MB at a time, through the thread pool, so
-   * its reads and writes run on another core while the caller goes on with small files.
+   * its reads and writes run on another core while the caller goes on with small files (on a
+   * `blocking` store, directly: the thread pool's round trips left the helper thread idle).
    * `first` is its first chunk (read into the shared buffer: copied before anything yields).
    */
   private async putStream(src: number, first: Buffer, durable: boolean): Promise<{ sha256: string; size: number }> {
+    const io = this.blocking ? blockingIo : poolIo;
     const buf = Buffer.from(first);
     const hash = createHash('sha256');
     const tmp = this.tmpName();
     let out: number | undefined = openSync(tmp, 'wx', 0o600);
     let total = 0;
     try {
-      for (let n = buf.length; n > 0; n = await readFullAsync(src, buf)) {
+      for (let n = buf.length; n > 0; n = await io.read(src, buf)) {
         const chunk = buf.subarray(0, n);
         hash.update(chunk);
-        await writeAllAsync(out, chunk);
+        await io.write(out, chunk);
         total += n;
       }
-      if (durable || !this.syncfs) await fsyncFd(out);
+      if (durable || !this.syncfs) await io.sync(out);
       else this.deferred = true;
       closeSync(out);
       out = undefined;
@@ -352,6 +356,13 @@ function writeAll(fd: number, data: Uint8Array): void {
   while (done < data.length) done += writeSync(fd, data, done, data.length - done);
 }
 
+/** How a big object's chunks are read, written and synced: through the thread pool, or not. */
+interface ChunkIo {
+  read(fd: number, buf: Buffer): number | Promise<number>;
+  write(fd: number, data: Uint8Array): void | Promise<void>;
+  sync(fd: number): void | Promise<void>;
+}
+
 const fsyncFd = promisify(fsync);
 const readFd = promisify(read);
 const writeFd = promisify(write);
@@ -369,6 +380,9 @@ async function writeAllAsync(fd: number, data: Uint8Array): Promise<void> {
   let done = 0;
   while (done < data.length) done += (await writeFd(fd, data, done, data.length - done, null)).bytesWritten;
 }
+
+const poolIo: ChunkIo = { read: readFullAsync, write: writeAllAsync, sync: fsyncFd };
+const blockingIo: ChunkIo = { read: (fd, buf) => readFull(fd, buf, -1), write: writeAll, sync: fsyncSync };
 
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {

@@ -53,7 +53,7 @@ export function helperBlobs(ctx: CopyContext): BlobStore {
     const ownerFlushes = async (): Promise<void> => {
       throw new Error('a helper thread never flushes a backup space: its owner does');
     };
-    b = new BlobStore(ctx.spaceDir, ctx.deferred ? ownerFlushes : undefined);
+    b = new BlobStore(ctx.spaceDir, ctx.deferred ? ownerFlushes : undefined, true);
     helperStores.set(ctx.spaceDir, b);
   }
   return b;
