@@ -17,25 +17,14 @@ import { SessionLog } from '../src/core/log.js';
 import { Runner } from '../src/core/runner.js';
 import { TargetRoot } from '../src/core/target-root.js';
 import { openBackupStore } from '../src/backup/store.js';
+import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 // Measured as the product runs: bundled, without tsx's loader in the process (its ~60 MB
 // would swamp the RSS figure). Under tsx, build the bundle and run that instead.
 if (!process.env.FA_BENCH_BUNDLED) {
   const { build } = await import('esbuild');
   const out = join(mkdtempSync(join(tmpdir(), 'fa-bench-bundle-')), 'bench.mjs');
-  await build({
-    // The copy helper thread's entry beside it, as in the product's dist/.
-    entryPoints: { bench: fileURLToPath(import.meta.url), 'copy-worker': fileURLToPath(new URL('../src/backup/copy-worker.ts', import.meta.url)) },
-    outdir: dirname(out),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    external: ['esbuild'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  await build({ ...bundleOptions('bench', fileURLToPath(import.meta.url), dirname(out)), external: ['esbuild'] });
   const r = spawnSync(process.execPath, [...launcherNodeFlags(), ...(process.env.FA_BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), out, ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, FA_BENCH_BUNDLED: '1' } });
   rmSync(dirname(out), { recursive: true, force: true });
   process.exit(r.status ?? 1);

@@ -8,27 +8,20 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${here}/package.json`, 'utf8'));
 
 await build({
-  // The product, and the helper thread a big tree's backup or restore copies on (loaded by
-  // src/backup/share-work.ts from beside the product's file).
-  entryPoints: { firstaid: `${here}/src/main.ts`, 'copy-worker': `${here}/src/backup/copy-worker.ts` },
-  outdir: `${here}/dist`,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
+  // The product, and the helper thread a big tree's backup or restore copies on.
+  ...bundleOptions('firstaid', `${here}/src/main.ts`, `${here}/dist`),
   jsx: 'automatic',
   minify: false,
   minifySyntax: true,
   minifyWhitespace: true,
   sourcemap: false,
   legalComments: 'none',
-  logLevel: 'warning',
   alias: {
     'react-devtools-core': `${here}/src/ui/devtools-stub.ts`,
     ws: `${here}/src/ui/devtools-stub.ts`,
@@ -39,8 +32,5 @@ await build({
   define: {
     FIRSTAID_VERSION: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',
-  },
-  banner: {
-    js: "import { createRequire as __firstaidCreateRequire } from 'node:module'; const require = __firstaidCreateRequire(import.meta.url);",
   },
 });

@@ -8,8 +8,10 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync, readFileSync, readdirSync, openSync, writeSync, ftruncateSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { makeEnv, type Env } from './fixtures-backup/setup.js';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
 let bundle: string;
 let work: string;
@@ -17,19 +19,9 @@ let work: string;
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'fa-crash-bundle-'));
   bundle = join(work, 'child.mjs');
-  await build({
-    // The copy helper thread's entry beside it, as in the product's dist/ (trees of 256 files
-    // and more are copied on two threads: the kills land in both).
-    entryPoints: { child: new URL('./fixtures-backup/child.ts', import.meta.url).pathname, 'copy-worker': new URL('../../src/backup/copy-worker.ts', import.meta.url).pathname },
-    outdir: work,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    logLevel: 'warning',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  // The copy helper thread's entry beside it, as in the product's dist/ (trees of 256 files
+  // and more are copied on two threads: the kills land in both).
+  await build(bundleOptions('child', fileURLToPath(new URL('./fixtures-backup/child.ts', import.meta.url)), work));
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { BlobStore } from '../../src/backup/blobs.js';
 import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
 import { copyTasks, type CopyContext } from '../../src/backup/copy-tasks.js';
+import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
 const twoCores = availableParallelism() > 1;
 
@@ -137,20 +138,7 @@ test('the heap bounds a store sets hold after the helper thread starts (without 
   const s = setup(SHARE_MIN_ITEMS + 10);
   try {
     const { build } = await import('esbuild');
-    await build({
-      entryPoints: {
-        child: fileURLToPath(new URL('../integration/fixtures-backup/heap-bounds-child.ts', import.meta.url)),
-        'copy-worker': fileURLToPath(new URL('../../src/backup/copy-worker.ts', import.meta.url)),
-      },
-      outdir: work,
-      outExtension: { '.js': '.mjs' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'warning',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    });
+    await build(bundleOptions('child', fileURLToPath(new URL('../integration/fixtures-backup/heap-bounds-child.ts', import.meta.url)), work));
     const out = execFileSync(process.execPath, [join(work, 'child.mjs'), s.tree, join(s.dir, 'space')], { encoding: 'utf8' });
     const got = JSON.parse(out) as { helperItems: number; newSpace: number };
     assert.ok(got.helperItems > 0, 'the helper thread did not start');
