@@ -6,15 +6,14 @@
  * refers to them is written; otherwise flush() fsyncs the directories.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, type Stats, closeSync, copyFileSync, fstatSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, read, readSync, write, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { constants, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
 import { open, readFile, unlink, copyFile, type FileHandle } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
 import { breathe } from '../core/slices.js';
+import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQuietly, writeAll } from './chunk-io.js';
 
-const CHUNK = 1 << 20;
 const EARLY_SYNC_BYTES = 64 << 20;
 
 /** What putFile stored, and the file's metadata as read from the open file. */
@@ -307,82 +306,6 @@ export class BlobStore {
     copyFileSync(this.pathOf(sha), hostPath, constants.COPYFILE_EXCL);
   }
 }
-
-/** One read buffer for the sliced copies: each chunk is consumed before the next breathe(). */
-let shared: Buffer | undefined;
-function readBuffer(): Buffer {
-  return (shared ??= Buffer.allocUnsafe(CHUNK));
-}
-
-/** Opens a file to read; a symlink, FIFO or device swapped in since the walk is refused. */
-function openRegular(hostPath: string): { fd: number; st: Stats } {
-  // O_NONBLOCK: a FIFO put in a file's place must not hang the open.
-  const fd = openSync(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`${hostPath} is not a regular file`);
-    return { fd, st };
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
-}
-
-/**
- * Reads until buf is full or the file ends: the bytes read. A file that gave exactly the size
- * its fstat said is taken as ended without a read that returns 0 (one system call less per
- * small file; what grows after the fstat is not the file that was recorded).
- */
-function readFull(fd: number, buf: Buffer, size: number): number {
-  let got = 0;
-  for (;;) {
-    const n = readSync(fd, buf, got, buf.length - got, null);
-    if (n === 0) return got;
-    got += n;
-    if (got === buf.length || got === size) return got;
-  }
-}
-
-export function unlinkQuietly(p: string): void {
-  try {
-    unlinkSync(p);
-  } catch {
-    // never created, or already placed
-  }
-}
-
-function writeAll(fd: number, data: Uint8Array): void {
-  let done = 0;
-  while (done < data.length) done += writeSync(fd, data, done, data.length - done);
-}
-
-/** How a big object's chunks are read, written and synced: through the thread pool, or not. */
-interface ChunkIo {
-  read(fd: number, buf: Buffer): number | Promise<number>;
-  write(fd: number, data: Uint8Array): void | Promise<void>;
-  sync(fd: number): void | Promise<void>;
-}
-
-const fsyncFd = promisify(fsync);
-const readFd = promisify(read);
-const writeFd = promisify(write);
-
-/** readFull through the thread pool. */
-async function readFullAsync(fd: number, buf: Buffer): Promise<number> {
-  let got = 0;
-  for (;;) {
-    const { bytesRead: n } = await readFd(fd, buf, got, buf.length - got, null);
-    if (n === 0 || (got += n) === buf.length) return got;
-  }
-}
-
-async function writeAllAsync(fd: number, data: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < data.length) done += (await writeFd(fd, data, done, data.length - done, null)).bytesWritten;
-}
-
-const poolIo: ChunkIo = { read: readFullAsync, write: writeAllAsync, sync: fsyncFd };
-const blockingIo: ChunkIo = { read: (fd, buf) => readFull(fd, buf, -1), write: writeAll, sync: fsyncSync };
 
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import type { ManifestObject } from './types.js';
 import type { BlobStore } from './blobs.js';
-import { unlinkQuietly } from './blobs.js';
+import { unlinkQuietly } from './chunk-io.js';
 
 function tmpBeside(hostPath: string): string {
   return join(dirname(hostPath), `.${basename(hostPath)}.firstaid-${randomBytes(4).toString('hex')}.tmp`);

@@ -12,7 +12,8 @@ import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xa
 import type { Runner } from '../core/runner.js';
 import type { ManifestObject } from './types.js';
 import type { BlobStore, PutFileResult } from './blobs.js';
-import { hashFile, unlinkQuietly } from './blobs.js';
+import { hashFile } from './blobs.js';
+import { unlinkQuietly } from './chunk-io.js';
 import { breathe } from '../core/slices.js';
 import { shareWork } from './share-work.js';
 import { stageFile, placeSymlinkSync } from './tree-entry.js';
