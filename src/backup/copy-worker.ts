@@ -23,7 +23,7 @@ async function runBatch(req: BatchRequest): Promise<BatchReply> {
   return { id: req.id, results };
 }
 
-// One batch at a time, in order (the owner keeps at most two in flight).
+// One batch at a time, in order (the owner keeps at most four in flight).
 let chain: Promise<void> = Promise.resolve();
 parentPort!.on('message', (req: BatchRequest) => {
   chain = chain.then(async () => parentPort!.postMessage(await runBatch(req)));
