@@ -3,16 +3,18 @@
  * comes from the hash, never from a manifest name, so a tampered manifest cannot point a
  * restore outside the space. Each object: temp file, fsync, rename; a tree's objects skip
  * their own fsync and flush() syncs the filesystem once (syncfs) before the manifest that
- * refers to them is written; otherwise flush() fsyncs the directories.
+ * refers to them is written; otherwise flush() fsyncs the directories. A tree's small files
+ * go into packs (packs.ts), a pack per batch, each pack an object like any other.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { constants, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { open, readFile, unlink, copyFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
-import { breathe } from '../core/slices.js';
 import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQuietly, writeAll } from './chunk-io.js';
+import { hashFile } from './hash-file.js';
+import { PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
 
 const EARLY_SYNC_BYTES = 64 << 20;
 
@@ -24,6 +26,8 @@ export interface PutFileResult {
   uid: number;
   gid: number;
   mtimeMs: number;
+  /** Set when the file went into a pack (a tree's small file): where its bytes are. */
+  packed?: PackSlot;
 }
 
 export class BlobStore {
@@ -70,9 +74,16 @@ export class BlobStore {
   }
 
 
-  /** Subdirectories known to exist, and objects this instance placed (a tree repeats files). */
+  /**
+   * Subdirectories known to exist, and the content this instance stored (a tree repeats
+   * files): null for an object file of its own, else where in a pack.
+   */
   private readonly subdirs = new Set<string>();
-  private readonly placed = new Set<string>();
+  private readonly placed = new Map<string, PackSlot | null>();
+  /** The pack being filled (a batch of a tree's small files), and the reader of placed packs. */
+  private pack: PackWriter | undefined;
+  private packDurable = false;
+  private readonly packs = new PackReader((sha) => this.pathOf(sha));
 
   /** The directory of an object (objects/<first 2 hex>/), made on first use. */
   private subdirOf(sha: string): string {
@@ -92,7 +103,7 @@ export class BlobStore {
     const sub = this.subdirOf(sha);
     renameSync(tmp, `${sub}/${sha}`);
     this.dirty.add(sub);
-    this.placed.add(sha);
+    this.placed.set(sha, null);
   }
 
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
@@ -106,8 +117,10 @@ export class BlobStore {
    * of 20,000 costs what cp's copy does); a bigger one streams through the thread pool and
    * comes back as a promise. `durable`: fsync the object now; otherwise flush() syncs the
    * whole filesystem once. The metadata is the open file's, read with its content.
+   * `packable` (a tree's files): a file up to PACK_FILE_MAX goes into the current pack, which
+   * endPack() places.
    */
-  putFile(hostPath: string, durable = true): PutFileResult | Promise<PutFileResult> {
+  putFile(hostPath: string, durable = true, packable = false): PutFileResult | Promise<PutFileResult> {
     this.prepare();
     const { fd, st } = openRegular(hostPath);
     let streaming = false;
@@ -115,6 +128,7 @@ export class BlobStore {
       const buf = readBuffer();
       const first = readFull(fd, buf, st.size);
       const meta = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+      if (packable && first <= PACK_FILE_MAX && first < buf.length) return { ...this.putPacked(buf.subarray(0, first), durable), size: first, ...meta };
       if (first < buf.length) return { sha256: this.putWholeSync(buf.subarray(0, first), durable), size: first, ...meta };
       streaming = true;
       return this.putStream(fd, buf, durable)
@@ -125,10 +139,83 @@ export class BlobStore {
     }
   }
 
+  /** A small file of a tree, into the current pack (or where the same content already is). */
+  private putPacked(data: Uint8Array, durable: boolean): { sha256: string; packed?: PackSlot } {
+    const sha = createHash('sha256').update(data).digest('hex');
+    const known = this.placed.get(sha);
+    if (known !== undefined) return known === null ? { sha256: sha } : { sha256: sha, packed: known };
+    this.pack ??= new PackWriter();
+    this.packDurable ||= durable || !this.syncfs;
+    const slot = this.pack.add(data, sha);
+    this.placed.set(sha, slot);
+    return { sha256: sha, packed: slot };
+  }
+
+  /**
+   * Places the current pack as an object and tells its slots its name (call at the end of a
+   * batch, before its results are used). Nothing to do when no file went into it.
+   */
+  endPack(): void {
+    const pack = this.pack;
+    if (!pack || pack.empty) return;
+    const tmp = this.tmpName();
+    try {
+      const durable = this.packDurable;
+      const sha = pack.writeTo(tmp, (fd) => (durable ? fsyncSync(fd) : undefined));
+      if (!durable) this.deferred = true;
+      this.placeSync(tmp, sha);
+      for (const slot of pack.slots) slot.pack = sha;
+      this.pack = undefined;
+      this.packDurable = false;
+    } catch (e) {
+      unlinkQuietly(tmp);
+      this.abortPack();
+      throw e;
+    }
+  }
+
+  /** Drops the current pack (its batch failed): its files are not stored, nor remembered. */
+  abortPack(): void {
+    const pack = this.pack;
+    this.pack = undefined;
+    this.packDurable = false;
+    if (!pack) return;
+    for (const sha of pack.shas) if (this.placed.get(sha)?.pack === '') this.placed.delete(sha);
+  }
+
+  /** Copies a packed file's bytes to a host path that must not exist. */
+  copySliceToSync(slot: PackSlot, size: number, hostPath: string): void {
+    const data = this.packs.read(slot.pack, slot.offset, size);
+    if (data.length !== size) throw new Error(`pack ${slot.pack} ends before the ${size} bytes at ${slot.offset}`);
+    const fd = openSync(hostPath, 'wx', 0o600);
+    try {
+      writeAll(fd, data);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Why a packed file's bytes are not what the manifest says, or null (the pack itself checked before). */
+  checkSlice(slot: PackSlot, size: number, sha: string): string | null {
+    let data: Buffer;
+    try {
+      data = this.packs.read(slot.pack, slot.offset, size);
+    } catch (e) {
+      return `its pack cannot be read (${(e as Error).message})`;
+    }
+    if (data.length !== size) return `its pack ends before its ${size} bytes`;
+    return createHash('sha256').update(data).digest('hex') === sha ? null : 'content does not match its sha256';
+  }
+
+  /** Closes the pack kept open for reading (after a batch of restores or a verify). */
+  closePacks(): void {
+    this.packs.close();
+  }
+
   /** A small object whose content is in hand: hashed first, so its temp file sits beside its final name. */
   private putWholeSync(data: Uint8Array, durable: boolean): string {
     const sha = createHash('sha256').update(data).digest('hex');
-    if (this.placed.has(sha)) return sha;
+    if (this.placed.get(sha) === null) return sha; // an object file of its own (a packed copy is not one)
     const tmp = this.tmpName(this.subdirOf(sha));
     let out: number | undefined = openSync(tmp, 'wx', 0o600);
     try {
@@ -287,6 +374,9 @@ export class BlobStore {
   /** Removes an object file (no longer named by the manifest). */
   async remove(sha: string): Promise<void> {
     this.placed.delete(sha);
+    // The files it held are no longer stored here either.
+    for (const [k, v] of this.placed) if (v?.pack === sha) this.placed.delete(k);
+    this.packs.close();
     await unlink(this.pathOf(sha)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;
     });
@@ -305,41 +395,4 @@ export class BlobStore {
   copyToSync(sha: string, hostPath: string): void {
     copyFileSync(this.pathOf(sha), hostPath, constants.COPYFILE_EXCL);
   }
-}
-
-/** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
-export async function hashFile(hostPath: string): Promise<string> {
-  const hash = createHash('sha256');
-  const { fd } = openRegular(hostPath);
-  try {
-    for (;;) {
-      const buf = readBuffer();
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-      await breathe();
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-/** sha256 of `length` bytes at `offset` of a file or device, read in 1 MB chunks. */
-export async function hashRange(path: string, offset: number, length: number): Promise<string> {
-  const hash = createHash('sha256');
-  const fh = await open(path, constants.O_RDONLY);
-  try {
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK, length));
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - done), offset + done);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-      done += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return hash.digest('hex');
 }

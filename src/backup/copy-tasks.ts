@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { BlobStore, type PutFileResult } from './blobs.js';
 import { restoreEntry } from './tree-entry.js';
 import type { ManifestObject } from './types.js';
+import type { PackSlot } from './packs.js';
 
 /** Which space's objects a batch reads or writes, and where its items' paths start. */
 export interface CopyContext {
@@ -21,6 +22,8 @@ export interface RestoreItem {
   entry: ManifestObject;
   /** Something of the same type is there: replaced through a temp name. */
   present: boolean;
+  /** A packed file: where its bytes are (the entry's pack reference, resolved). */
+  from?: PackSlot;
 }
 
 /** Per kind: what one item of a batch is, and what doing it gives back. */
@@ -37,24 +40,35 @@ export type CopyResult<K extends CopyTaskKind> = CopyTaskTypes[K]['result'];
 type CopyTask<K extends CopyTaskKind> = (blobs: BlobStore, ctx: CopyContext, item: CopyItem<K>) => CopyResult<K> | Promise<CopyResult<K>>;
 
 export const copyTasks: { [K in CopyTaskKind]: CopyTask<K> } = {
-  put: (blobs, ctx, rel) => blobs.putFile(join(ctx.root, rel), !ctx.deferred),
+  put: (blobs, ctx, rel) => blobs.putFile(join(ctx.root, rel), !ctx.deferred, true),
   restore: (blobs, ctx, r) => {
-    restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present);
+    restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present, r.from);
     return null;
   },
 };
 
-/** A helper thread's own BlobStore per space (its temp names must not collide with the owner's). */
-const helperStores = new Map<string, BlobStore>();
+/**
+ * What ends a batch on the thread that ran it, before its results are used: a backup's pack
+ * is placed (or dropped, when the batch failed), a restore's open pack closed.
+ */
+export const endCopyBatch: { [K in CopyTaskKind]: (blobs: BlobStore, ok: boolean) => void } = {
+  put: (blobs, ok) => (ok ? blobs.endPack() : blobs.abortPack()),
+  restore: (blobs) => blobs.closePacks(),
+};
 
-export function helperBlobs(ctx: CopyContext): BlobStore {
-  let b = helperStores.get(ctx.spaceDir);
-  if (!b) {
-    const ownerFlushes = async (): Promise<void> => {
-      throw new Error('a helper thread never flushes a backup space: its owner does');
-    };
-    b = new BlobStore(ctx.spaceDir, ctx.deferred ? ownerFlushes : undefined, true);
-    helperStores.set(ctx.spaceDir, b);
-  }
-  return b;
+/**
+ * A helper thread's own BlobStore (its temp names must not collide with the owner's), new for
+ * each run of shared work: what an earlier run stored may have been deleted since by its owner.
+ */
+let helperStore: { run: number; blobs: BlobStore } | undefined;
+
+export function helperBlobs(ctx: CopyContext, run: number): BlobStore {
+  if (helperStore?.run === run) return helperStore.blobs;
+  helperStore?.blobs.closePacks();
+  const ownerFlushes = async (): Promise<void> => {
+    throw new Error('a helper thread never flushes a backup space: its owner does');
+  };
+  const blobs = new BlobStore(ctx.spaceDir, ctx.deferred ? ownerFlushes : undefined, true);
+  helperStore = { run, blobs };
+  return blobs;
 }

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import { hashFile } from './blobs.js';
+import { hashFile } from './hash-file.js';
 import type { ManifestObject, ObjectType } from './types.js';
 import { badEntryPath, badObjectName, badOrigin, isSha256, parseSpaceId } from './ids.js';
 
@@ -44,6 +44,10 @@ function isNumOrNull(v: unknown): boolean {
   return v === null || (typeof v === 'number' && Number.isFinite(v));
 }
 
+function isPackRef(v: unknown): v is [number, number] {
+  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+}
+
 /** Checks one object (and its entries); throws ManifestError naming the object. */
 export function checkObject(o: unknown, where: string, isEntry: boolean): ManifestObject {
   if (!o || typeof o !== 'object') throw new ManifestError(`${where}: not an object`);
@@ -77,11 +81,18 @@ export function checkObject(o: unknown, where: string, isEntry: boolean): Manife
     }
   }
   if (isEntry && x.entries !== undefined) throw new ManifestError(`object ${label}: nested entries`);
+  if (x.packs !== undefined && (isEntry || type !== 'directory' || !Array.isArray(x.packs) || !x.packs.every(isSha256))) {
+    throw new ManifestError(`object ${label}: bad pack list`);
+  }
+  if (x.pack !== undefined && !(isEntry && type === 'file' && isPackRef(x.pack))) throw new ManifestError(`object ${label}: bad pack reference`);
   if (type === 'directory' && !isEntry) {
     if (!Array.isArray(x.entries)) throw new ManifestError(`object ${label}: directory without entries`);
     const seen = new Set<string>();
     for (const [i, e] of x.entries.entries()) {
       const entry = checkObject(e, `${label} entry ${i}`, true);
+      if (entry.pack && entry.pack[0] >= (x.packs as unknown[] | undefined ?? []).length) {
+        throw new ManifestError(`object ${label}: entry "${entry.name}" names a pack the directory does not have`);
+      }
       if (seen.has(entry.name)) throw new ManifestError(`object ${label}: entry "${entry.name}" twice`);
       // Parents come first, so a restore can create them in order.
       const parent = entry.name.includes('/') ? entry.name.slice(0, entry.name.lastIndexOf('/')) : null;

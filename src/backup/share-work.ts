@@ -13,6 +13,8 @@ import type { CopyContext, CopyItem, CopyResult, CopyTaskKind } from './copy-tas
 /** What crosses to the helper: a batch of items of one kind. */
 export interface BatchRequest {
   id: number;
+  /** Which call of shareWork: the helper starts afresh for each. */
+  run: number;
   kind: CopyTaskKind;
   ctx: CopyContext;
   items: unknown[];
@@ -26,6 +28,7 @@ export interface BatchReply {
 }
 
 const BATCH = 64;
+let runs = 0;
 /** Below this many items a helper's start (about 30 ms, on the other core) is not worth it. */
 export const SHARE_MIN_ITEMS = 256;
 
@@ -38,6 +41,11 @@ export interface ShareOptions {
   onResult?: (result: CopyResult<CopyTaskKind>) => void;
   /** The helper's entry (tests: a broken one). */
   helperUrl?: URL;
+  /**
+   * Called on this thread after each batch it ran (the helper does the same on its side),
+   * with false when the batch failed; before any result of the batch is used.
+   */
+  endBatch?: (ok: boolean) => void;
 }
 
 /** The helper's entry: bundled beside the product, or loaded through tsx from the sources. */
@@ -90,13 +98,14 @@ export async function shareWork<K extends CopyTaskKind>(
   let wake: (() => void) | undefined;
   let helper: { postMessage(req: BatchRequest): void } | undefined;
   let batchId = 0;
+  const run = ++runs;
   const feed = (): void => {
     while (helper && !failure && inflight.size < 4) {
       const b = take();
       if (!b) return;
       const id = ++batchId;
       inflight.set(id, b);
-      helper.postMessage({ id, kind, ctx, items: items.slice(b[0], b[1]) } satisfies BatchRequest);
+      helper.postMessage({ id, run, kind, ctx, items: items.slice(b[0], b[1]) } satisfies BatchRequest);
     }
   };
   const lease = items.length >= SHARE_MIN_ITEMS && availableParallelism() > 1 ? leaseHelper(opts.helperUrl ?? defaultHelperUrl()) : undefined;
@@ -144,6 +153,11 @@ export async function shareWork<K extends CopyTaskKind>(
             if (streaming.size >= 2) await Promise.race(streaming);
           } else done(i, r);
           await breathe();
+        }
+        try {
+          opts.endBatch?.(!failure);
+        } catch (e) {
+          fail(e);
         }
         feed();
       }

@@ -13,13 +13,15 @@ import type { SessionLog } from '../core/log.js';
 import type { TargetRoot } from '../core/target-root.js';
 import type { DiskIdentity } from '../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
-import { BlobStore, hashRange } from './blobs.js';
+import { BlobStore } from './blobs.js';
+import { hashRange } from './hash-file.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
 import { readManifest, manifestFileDigest, writeManifest, digestOf, ManifestError, type Manifest } from './manifest.js';
 import { capture, restoreObject, stateHash, UnsupportedFileError } from './tree.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
 import type { StoreLock } from './lock.js';
 import { syncFilesystem } from './syncfs.js';
+import { breathe } from '../core/slices.js';
 
 /** What a space needs from its store. */
 export interface SpaceHost {
@@ -192,13 +194,47 @@ export class Space implements BackupSpace {
       if (p) problems.push(`"${o.name}": ${p}`);
     }
     if (o.entries) {
-      const files = o.entries.filter((e) => e.type === 'file');
-      for (const e of files) {
-        const p = await this.blobs.check(e.sha256!, e.size);
-        if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
+      const bad = new Set(await this.packProblems(o, problems));
+      try {
+        for (const e of o.entries) {
+          if (e.type !== 'file') continue;
+          const p = e.pack
+            ? bad.has(e.pack[0]) ? null : this.blobs.checkSlice({ pack: o.packs![e.pack[0]]!, offset: e.pack[1] }, e.size, e.sha256!)
+            : await this.blobs.check(e.sha256!, e.size);
+          if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
+          await breathe();
+        }
+      } finally {
+        this.blobs.closePacks();
       }
     }
     return problems;
+  }
+
+  /**
+   * Checks each pack of a directory object as a whole (size up to its last file, sha256 of all
+   * of it), naming the pack and the files it holds. Returns the packs that cannot be read at
+   * all (missing, a symlink): the slices of the others are checked too, naming each damaged file.
+   */
+  private async packProblems(o: ManifestObject, problems: string[]): Promise<number[]> {
+    const held = new Map<number, { names: string[]; end: number }>();
+    for (const e of o.entries ?? []) {
+      if (!e.pack) continue;
+      const h = held.get(e.pack[0]) ?? { names: [], end: 0 };
+      h.names.push(e.name);
+      h.end = Math.max(h.end, e.pack[1] + e.size);
+      held.set(e.pack[0], h);
+    }
+    const bad: number[] = [];
+    for (const [i, h] of held) {
+      const p = await this.blobs.check(o.packs![i]!, h.end);
+      if (!p) continue;
+      const st = await lstat(this.blobs.pathOf(o.packs![i]!)).catch(() => null);
+      if (!st?.isFile()) bad.push(i);
+      const more = h.names.length > 1 ? ` and ${h.names.length - 1} more` : '';
+      problems.push(`"${o.name}" pack ${o.packs![i]!.slice(0, 12)} (holding "${h.names[0]}"${more}): ${p}`);
+    }
+    return bad;
   }
 
   /** Re-reads the manifest from disk: a tampered manifest is caught even in a long-running space. */
@@ -341,11 +377,10 @@ export class Space implements BackupSpace {
       this.objectsVerified = false;
       // Object files no other object uses go after the manifest stopped naming them.
       const used = new Set<string>();
-      for (const x of objects) {
-        if (x.sha256) used.add(x.sha256);
-        for (const e of x.entries ?? []) if (e.sha256) used.add(e.sha256);
-      }
-      const mine = [o.sha256, ...(o.entries ?? []).map((e) => e.sha256)].filter((s): s is string => !!s && !used.has(s));
+      // A packed entry's sha256 names no object file: its pack does.
+      const stored = (x: ManifestObject): (string | null)[] => [x.sha256, ...(x.packs ?? []), ...(x.entries ?? []).map((e) => (e.pack ? null : e.sha256))];
+      for (const x of objects) for (const sha of stored(x)) if (sha) used.add(sha);
+      const mine = stored(o).filter((s): s is string => !!s && !used.has(s));
       for (const sha of new Set(mine)) await this.blobs.remove(sha);
     });
   }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import type { ManifestObject } from './types.js';
 import type { BlobStore } from './blobs.js';
+import type { PackSlot } from './packs.js';
 import { unlinkQuietly } from './chunk-io.js';
 
 function tmpBeside(hostPath: string): string {
@@ -20,10 +21,16 @@ function setFileMeta(o: ManifestObject, hostPath: string): void {
   if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
 }
 
+/** A file's stored bytes (its object file, or its slice of a pack) copied to a new host path. */
+function copyFile(blobs: BlobStore, o: ManifestObject, hostPath: string, from: PackSlot | undefined): void {
+  if (from) blobs.copySliceToSync(from, o.size, hostPath);
+  else blobs.copyToSync(o.sha256!, hostPath);
+}
+
 /** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
-export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string): string {
+export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string, from?: PackSlot): string {
   const tmp = tmpBeside(hostPath);
-  blobs.copyToSync(o.sha256!, tmp);
+  copyFile(blobs, o, tmp, from);
   try {
     setFileMeta(o, tmp);
   } catch (e) {
@@ -50,11 +57,11 @@ export function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
  * One entry of a tree being restored, synchronously (the caller breathes between entries).
  * Files where nothing is are written in place: the tree is synced as a whole afterwards.
  */
-export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean): void {
+export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean, from?: PackSlot): void {
   if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
-  else if (!present && copiedFresh(blobs, e, hostPath)) setFileMeta(e, hostPath);
+  else if (!present && copiedFresh(blobs, e, hostPath, from)) setFileMeta(e, hostPath);
   else {
-    const tmp = stageFile(blobs, e, hostPath);
+    const tmp = stageFile(blobs, e, hostPath, from);
     try {
       renameSync(tmp, hostPath);
     } catch (err) {
@@ -68,9 +75,9 @@ export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: stri
  * Copies an object where nothing is: false if something is there after all (an entry done
  * twice when a helper thread stopped mid-batch), which is then replaced through a temp name.
  */
-function copiedFresh(blobs: BlobStore, e: ManifestObject, hostPath: string): boolean {
+function copiedFresh(blobs: BlobStore, e: ManifestObject, hostPath: string, from: PackSlot | undefined): boolean {
   try {
-    blobs.copyToSync(e.sha256!, hostPath);
+    copyFile(blobs, e, hostPath, from);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -12,12 +12,12 @@ import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xa
 import type { Runner } from '../core/runner.js';
 import type { ManifestObject } from './types.js';
 import type { BlobStore, PutFileResult } from './blobs.js';
-import { hashFile } from './blobs.js';
+import { hashFile } from './hash-file.js';
 import { unlinkQuietly } from './chunk-io.js';
 import { breathe } from '../core/slices.js';
 import { shareWork } from './share-work.js';
 import { stageFile, placeSymlinkSync } from './tree-entry.js';
-import { copyTasks, type CopyContext, type RestoreItem } from './copy-tasks.js';
+import { copyTasks, endCopyBatch, type CopyContext, type RestoreItem } from './copy-tasks.js';
 import type { SessionLog } from '../core/log.js';
 
 function meta(st: Stats): Pick<ManifestObject, 'mode' | 'uid' | 'gid' | 'mtime'> {
@@ -76,13 +76,19 @@ async function walk(dir: string): Promise<Walked[]> {
   return out;
 }
 
-function setFileEntry(e: ManifestObject, r: PutFileResult): void {
+/** Fills a file entry from what putFile stored; a packed file's pack gets its index in `packs`. */
+function setFileEntry(e: ManifestObject, r: PutFileResult, packs: Map<string, number>): void {
   e.sha256 = r.sha256;
   e.size = r.size;
   e.mode = r.mode;
   e.uid = r.uid;
   e.gid = r.gid;
   e.mtime = new Date(r.mtimeMs).toISOString();
+  if (r.packed) {
+    let index = packs.get(r.packed.pack);
+    if (index === undefined) packs.set(r.packed.pack, (index = packs.size));
+    e.pack = [index, r.packed.offset];
+  }
 }
 
 /** Captures hostPath (file, symlink or directory tree) into blobs; returns its manifest object. */
@@ -137,8 +143,11 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   const put = await shareWork('put', ctx, files.map((i) => entries[i]!.name), (rel) => copyTasks.put(blobs, ctx, rel), {
     note: (m) => runner.log.message('warn', m),
     onResult: (r) => r && blobs.wrote(r.size),
+    endBatch: (ok) => endCopyBatch.put(blobs, ok),
   });
-  files.forEach((i, k) => setFileEntry(entries[i]!, put[k]!));
+  const packs = new Map<string, number>();
+  files.forEach((i, k) => setFileEntry(entries[i]!, put[k]!, packs));
+  if (packs.size > 0) obj.packs = [...packs.keys()];
   const xattrs = await xattrsLater;
   obj.xattrs = xattrs.get(hostPath) ?? {};
   for (const e of entries) e.xattrs = xattrs.get(join(hostPath, e.name)) ?? NO_XATTRS;
@@ -239,9 +248,17 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   }
   // Files and symlinks, their directories made: on this thread and a helper (a big tree).
   const items: RestoreItem[] = [];
-  for (const e of entries) if (e.type !== 'directory') items.push({ entry: e, present: present.has(e.name) });
+  for (const e of entries) {
+    if (e.type === 'directory') continue;
+    const item: RestoreItem = { entry: e, present: present.has(e.name) };
+    if (e.pack) item.from = { pack: o.packs![e.pack[0]]!, offset: e.pack[1] };
+    items.push(item);
+  }
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root, deferred: false };
-  await shareWork('restore', ctx, items, (r) => copyTasks.restore(blobs, ctx, r), { note: (m) => log.message('warn', m) });
+  await shareWork('restore', ctx, items, (r) => copyTasks.restore(blobs, ctx, r), {
+    note: (m) => log.message('warn', m),
+    endBatch: (ok) => endCopyBatch.restore(blobs, ok),
+  });
   for (const e of entries) if (Object.keys(e.xattrs).length > 0) xattrs.set(join(root, e.name), e.xattrs);
   // Directories last, deepest first: writing inside a directory changes its mtime.
   // (setfattr does not change mtimes, so the xattrs set after this do not undo it.)

@@ -28,6 +28,13 @@ export interface ManifestObject {
   range: { device: string; offset: number; length: number; identity: DiskIdentity } | null;
   /** For directories: the objects inside, relative paths with their own metadata. */
   entries?: ManifestObject[];
+  /** (Addition) For directories: the sha256 of each pack object holding small files of its entries. */
+  packs?: string[];
+  /**
+   * (Addition) For a file entry stored in a pack: [index into its directory's `packs`, byte
+   * offset]; its `size` bytes there have its `sha256`. Without it the entry has an object file.
+   */
+  pack?: [number, number];
   /** (Addition) The path did not exist when it was backed up: a restore removes it. Type "file", sha256 null. */
   absent?: boolean;
 }

@@ -72,11 +72,16 @@ test('a flipped byte in a file inside a tree names the tree and the entry', asyn
     const s = await committed(env);
     const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
     const e = grub.entries!.find((x) => x.name === 'i386-pc/normal.mod')!;
-    const p = blobOf(s, e.sha256!);
+    // A small file of a tree is stored in a pack: the byte flipped is one of this file's.
+    assert.ok(e.pack, 'normal.mod is packed');
+    const p = blobOf(s, grub.packs![e.pack[0]]!);
     const b = readFileSync(p);
-    b[4999]! ^= 0x80;
+    b[e.pack[1] + 4999]! ^= 0x80;
     writeFileSync(p, b);
-    await expectRefused(env, s, /"\/boot\/grub" entry "i386-pc\/normal.mod": object content does not match/);
+    await expectRefused(env, s, /"\/boot\/grub" entry "i386-pc\/normal.mod": content does not match/);
+    const v = await (await env.store.openSpace(s.id, env.target)).verify();
+    assert.ok(v.problems.some((x) => /^"\/boot\/grub" pack [0-9a-f]{12} \(holding ".*"( and \d+ more)?\): object content does not match its sha256$/.test(x)), v.problems.join('; '));
+    assert.equal(v.problems.filter((x) => /entry/.test(x)).length, 1, 'only the damaged file is named');
   } finally {
     env.dispose();
   }
@@ -92,6 +97,52 @@ test('an object file swapped for a symlink (to an identical copy) is detected', 
     unlinkSync(p);
     symlinkSync(join(env.base, 'same-content'), p);
     await expectRefused(env, s, /"\/etc\/fstab": object file was replaced by a symlink/);
+  } finally {
+    env.dispose();
+  }
+});
+
+test('a pack swapped for a symlink, truncated or missing is detected, naming the tree, the pack and a file in it', async () => {
+  const env = await makeEnv();
+  try {
+    const s = await committed(env);
+    const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
+    assert.ok(grub.packs && grub.packs.length > 0, 'the tree has packs');
+    const p = blobOf(s, grub.packs[0]!);
+    const inPack = grub.entries!.find((e) => e.pack?.[0] === 0)!;
+    const name = inPack.name.replace(/[.]/g, '\\.');
+    writeFileSync(join(env.base, 'same-pack'), readFileSync(p));
+    unlinkSync(p);
+    symlinkSync(join(env.base, 'same-pack'), p);
+    await expectRefused(env, s, new RegExp(`"/boot/grub" pack [0-9a-f]{12} \\(holding "${name}"( and \\d+ more)?\\): object file was replaced by a symlink`));
+    unlinkSync(p);
+    writeFileSync(p, readFileSync(join(env.base, 'same-pack')).subarray(0, 10));
+    await expectRefused(env, s, /"\/boot\/grub" pack [0-9a-f]{12} .*: object file has 10 bytes/);
+    unlinkSync(p);
+    await expectRefused(env, s, /"\/boot\/grub" pack [0-9a-f]{12} .*: object file is missing/);
+  } finally {
+    env.dispose();
+  }
+});
+
+test('a manifest whose pack reference points at other bytes, or at no pack, is refused', async () => {
+  const env = await makeEnv();
+  try {
+    const s = await committed(env);
+    const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
+    const packed = grub.entries!.filter((e) => e.pack);
+    assert.ok(packed.length >= 2);
+    const [a, b] = packed as [(typeof packed)[0], (typeof packed)[0]];
+    editManifest(s, (m) => {
+      const entries = (m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: [number, number] }[]);
+      entries.find((e) => e.name === a.name)!.pack = b.pack!;
+    });
+    await expectRefused(env, s, new RegExp(`"/boot/grub" entry "${a.name.replace(/[.]/g, '\\.')}": content does not match`));
+    editManifest(s, (m) => {
+      const entries = (m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: [number, number] }[]);
+      entries.find((e) => e.name === a.name)!.pack = [99, 0];
+    });
+    await expectRefused(env, s, /"\/boot\/grub": entry ".*" names a pack the directory does not have/);
   } finally {
     env.dispose();
   }

@@ -13,7 +13,8 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { BlobStore } from '../../src/backup/blobs.js';
 import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
-import { copyTasks, type CopyContext } from '../../src/backup/copy-tasks.js';
+import { copyTasks, endCopyBatch, type CopyContext } from '../../src/backup/copy-tasks.js';
+import { PACK_FILE_MAX } from '../../src/backup/packs.js';
 import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
 const twoCores = availableParallelism() > 1;
@@ -41,7 +42,7 @@ function setup(n: number): { dir: string; tree: string; rels: string[]; blobs: B
 }
 
 async function putAll(s: ReturnType<typeof setup>, opts: ShareOptions) {
-  return shareWork('put', s.ctx, s.rels, (rel) => copyTasks.put(s.blobs, s.ctx, rel), opts);
+  return shareWork('put', s.ctx, s.rels, (rel) => copyTasks.put(s.blobs, s.ctx, rel), { endBatch: (ok) => endCopyBatch.put(s.blobs, ok), ...opts });
 }
 
 function assertStored(s: ReturnType<typeof setup>, results: Awaited<ReturnType<typeof putAll>>): void {
@@ -52,8 +53,19 @@ function assertStored(s: ReturnType<typeof setup>, results: Awaited<ReturnType<t
     assert.equal(r.sha256, sha(data), rel);
     assert.equal(r.size, data.length, rel);
     assert.equal(r.mtimeMs, statSync(join(s.tree, rel)).mtimeMs, rel);
-    assert.ok(readFileSync(s.blobs.pathOf(r.sha256)).equals(data), `object of ${rel}`);
+    if (data.length > PACK_FILE_MAX) {
+      assert.equal(r.packed, undefined, `${rel} is big: an object file of its own`);
+      assert.ok(readFileSync(s.blobs.pathOf(r.sha256)).equals(data), `object of ${rel}`);
+      return;
+    }
+    // A small file: its bytes in a pack, an object named by the sha256 of all its content.
+    assert.ok(r.packed, `${rel} is small: packed`);
+    const pack = readFileSync(s.blobs.pathOf(r.packed.pack));
+    assert.equal(sha(pack), r.packed.pack, `pack of ${rel}`);
+    assert.ok(pack.subarray(r.packed.offset, r.packed.offset + r.size).equals(data), `bytes of ${rel} in its pack`);
   });
+  const packs = new Set(results.map((r) => r.packed?.pack).filter(Boolean));
+  assert.ok(packs.size >= Math.ceil((s.rels.length - 1) / 64), `${packs.size} packs: one per batch of 64`);
 }
 
 test('a big tree is copied on two threads: the helper does part of it, results in item order', async () => {
