@@ -14,7 +14,7 @@ import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
 import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQuietly, writeAll } from './chunk-io.js';
 import { hashFile } from './hash-file.js';
-import { PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
+import { PACK_BUFFER, PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
 
 const EARLY_SYNC_BYTES = 64 << 20;
 
@@ -26,8 +26,13 @@ export interface PutFileResult {
   uid: number;
   gid: number;
   mtimeMs: number;
-  /** Set when the file went into a pack (a tree's small file): where its bytes are. */
-  packed?: PackSlot;
+  /**
+   * Set when the file went into a pack (a tree's small file): the pack's sha256 ('' until
+   * its batch ends) and where in it the file's bytes are. The result is its own PackSlot (an
+   * object less per file: 20,000 of them showed in the peak RSS).
+   */
+  pack?: string;
+  offset?: number;
 }
 
 export class BlobStore {
@@ -74,15 +79,13 @@ export class BlobStore {
   }
 
 
-  /**
-   * Subdirectories known to exist, and the content this instance stored (a tree repeats
-   * files): null for an object file of its own, else where in a pack.
-   */
+  /** Subdirectories known to exist, and the object files this instance placed (a tree repeats files). */
   private readonly subdirs = new Set<string>();
-  private readonly placed = new Map<string, PackSlot | null>();
+  private readonly placed = new Set<string>();
   /** The pack being filled (a batch of a tree's small files), and the reader of placed packs. */
   private pack: PackWriter | undefined;
   private packDurable = false;
+  private packBuf: Buffer | undefined;
   private readonly packs = new PackReader((sha) => this.pathOf(sha));
 
   /** The directory of an object (objects/<first 2 hex>/), made on first use. */
@@ -103,7 +106,7 @@ export class BlobStore {
     const sub = this.subdirOf(sha);
     renameSync(tmp, `${sub}/${sha}`);
     this.dirty.add(sub);
-    this.placed.set(sha, null);
+    this.placed.add(sha);
   }
 
   async putBuffer(data: Uint8Array, durable = true): Promise<{ sha256: string; size: number }> {
@@ -128,7 +131,11 @@ export class BlobStore {
       const buf = readBuffer();
       const first = readFull(fd, buf, st.size);
       const meta = { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
-      if (packable && first <= PACK_FILE_MAX && first < buf.length) return { ...this.putPacked(buf.subarray(0, first), durable), size: first, ...meta };
+      if (packable && first <= PACK_FILE_MAX && first < buf.length) {
+        const r: PutFileResult & PackSlot = { sha256: '', size: first, ...meta, pack: '', offset: 0 };
+        this.putPacked(buf.subarray(0, first), durable, r);
+        return r;
+      }
       if (first < buf.length) return { sha256: this.putWholeSync(buf.subarray(0, first), durable), size: first, ...meta };
       streaming = true;
       return this.putStream(fd, buf, durable)
@@ -139,16 +146,15 @@ export class BlobStore {
     }
   }
 
-  /** A small file of a tree, into the current pack (or where the same content already is). */
-  private putPacked(data: Uint8Array, durable: boolean): { sha256: string; packed?: PackSlot } {
-    const sha = createHash('sha256').update(data).digest('hex');
-    const known = this.placed.get(sha);
-    if (known !== undefined) return known === null ? { sha256: sha } : { sha256: sha, packed: known };
-    this.pack ??= new PackWriter();
+  /**
+   * A small file of a tree, into the current pack. Never deduplicated: a pack's files are
+   * small, and remembering 20,000 of them cost more memory than repeats save on disk.
+   */
+  private putPacked(data: Uint8Array, durable: boolean, r: PutFileResult & PackSlot): void {
+    r.sha256 = createHash('sha256').update(data).digest('hex');
+    this.pack ??= new PackWriter(this.tmpName(), (this.packBuf ??= Buffer.allocUnsafe(PACK_BUFFER)));
     this.packDurable ||= durable || !this.syncfs;
-    const slot = this.pack.add(data, sha);
-    this.placed.set(sha, slot);
-    return { sha256: sha, packed: slot };
+    this.pack.add(data, r);
   }
 
   /**
@@ -158,35 +164,31 @@ export class BlobStore {
   endPack(): void {
     const pack = this.pack;
     if (!pack || pack.empty) return;
-    const tmp = this.tmpName();
     try {
       const durable = this.packDurable;
-      const sha = pack.writeTo(tmp, (fd) => (durable ? fsyncSync(fd) : undefined));
+      const sha = pack.finish((fd) => (durable ? fsyncSync(fd) : undefined));
       if (!durable) this.deferred = true;
-      this.placeSync(tmp, sha);
+      this.placeSync(pack.tmpPath, sha);
       for (const slot of pack.slots) slot.pack = sha;
       this.pack = undefined;
       this.packDurable = false;
     } catch (e) {
-      unlinkQuietly(tmp);
       this.abortPack();
       throw e;
     }
   }
 
-  /** Drops the current pack (its batch failed): its files are not stored, nor remembered. */
+  /** Drops the current pack (its batch failed): its files are not stored. */
   abortPack(): void {
-    const pack = this.pack;
+    this.pack?.discard();
     this.pack = undefined;
     this.packDurable = false;
-    if (!pack) return;
-    for (const sha of pack.shas) if (this.placed.get(sha)?.pack === '') this.placed.delete(sha);
   }
 
   /** Copies a packed file's bytes to a host path that must not exist. */
-  copySliceToSync(slot: PackSlot, size: number, hostPath: string): void {
-    const data = this.packs.read(slot.pack, slot.offset, size);
-    if (data.length !== size) throw new Error(`pack ${slot.pack} ends before the ${size} bytes at ${slot.offset}`);
+  copySliceToSync(pack: string, offset: number, size: number, hostPath: string): void {
+    const data = this.packs.read(pack, offset, size);
+    if (data.length !== size) throw new Error(`pack ${pack} ends before the ${size} bytes at ${offset}`);
     const fd = openSync(hostPath, 'wx', 0o600);
     try {
       writeAll(fd, data);
@@ -196,10 +198,10 @@ export class BlobStore {
   }
 
   /** Why a packed file's bytes are not what the manifest says, or null (the pack itself checked before). */
-  checkSlice(slot: PackSlot, size: number, sha: string): string | null {
+  checkSlice(pack: string, offset: number, size: number, sha: string): string | null {
     let data: Buffer;
     try {
-      data = this.packs.read(slot.pack, slot.offset, size);
+      data = this.packs.read(pack, offset, size);
     } catch (e) {
       return `its pack cannot be read (${(e as Error).message})`;
     }
@@ -215,7 +217,7 @@ export class BlobStore {
   /** A small object whose content is in hand: hashed first, so its temp file sits beside its final name. */
   private putWholeSync(data: Uint8Array, durable: boolean): string {
     const sha = createHash('sha256').update(data).digest('hex');
-    if (this.placed.get(sha) === null) return sha; // an object file of its own (a packed copy is not one)
+    if (this.placed.has(sha)) return sha;
     const tmp = this.tmpName(this.subdirOf(sha));
     let out: number | undefined = openSync(tmp, 'wx', 0o600);
     try {
@@ -374,8 +376,6 @@ export class BlobStore {
   /** Removes an object file (no longer named by the manifest). */
   async remove(sha: string): Promise<void> {
     this.placed.delete(sha);
-    // The files it held are no longer stored here either.
-    for (const [k, v] of this.placed) if (v?.pack === sha) this.placed.delete(k);
     this.packs.close();
     await unlink(this.pathOf(sha)).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'ENOENT') throw e;

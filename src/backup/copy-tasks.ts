@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { BlobStore, type PutFileResult } from './blobs.js';
 import { restoreEntry } from './tree-entry.js';
 import type { ManifestObject } from './types.js';
-import type { PackSlot } from './packs.js';
 
 /** Which space's objects a batch reads or writes, and where its items' paths start. */
 export interface CopyContext {
@@ -22,8 +21,8 @@ export interface RestoreItem {
   entry: ManifestObject;
   /** Something of the same type is there: replaced through a temp name. */
   present: boolean;
-  /** A packed file: where its bytes are (the entry's pack reference, resolved). */
-  from?: PackSlot;
+  /** A packed file: the sha256 of its pack (the entry's pack index, resolved; its offset is the entry's). */
+  pack?: string;
 }
 
 /** Per kind: what one item of a batch is, and what doing it gives back. */
@@ -42,7 +41,7 @@ type CopyTask<K extends CopyTaskKind> = (blobs: BlobStore, ctx: CopyContext, ite
 export const copyTasks: { [K in CopyTaskKind]: CopyTask<K> } = {
   put: (blobs, ctx, rel) => blobs.putFile(join(ctx.root, rel), !ctx.deferred, true),
   restore: (blobs, ctx, r) => {
-    restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present, r.from);
+    restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present, r.pack);
     return null;
   },
 };

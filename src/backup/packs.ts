@@ -8,10 +8,12 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { writeAll } from './chunk-io.js';
+import { CHUNK, readBuffer, unlinkQuietly, writeAll } from './chunk-io.js';
 
 /** Files up to this size are packed; bigger ones keep an object file of their own. */
 export const PACK_FILE_MAX = 64 << 10;
+/** A pack's write buffer: two of the biggest packed files (under malloc's mmap threshold's reach). */
+export const PACK_BUFFER = 2 * PACK_FILE_MAX;
 
 /** Where a packed file's bytes are; `pack` is filled in when its pack is placed. */
 export interface PackSlot {
@@ -19,40 +21,71 @@ export interface PackSlot {
   offset: number;
 }
 
-/** The pack being filled: copies of the files' bytes, hashed as they come. */
+/**
+ * The pack being filled: the files' bytes gathered in one reused buffer (no allocation per
+ * file: 20,000 small copies waited for the collector and cost 15 MB of peak RSS), written to
+ * its temp file whenever the buffer is full and at the end, hashed as it is written.
+ */
 export class PackWriter {
-  private readonly chunks: Buffer[] = [];
+  private used = 0;
   private size = 0;
+  private fd: number | undefined;
   private readonly hash: Hash = createHash('sha256');
-  /** The slots handed out, to be told the pack's name; and the files' hashes (for dedup undo). */
+  /** The slots handed out, to be told the pack's name. */
   readonly slots: PackSlot[] = [];
-  readonly shas: string[] = [];
 
-  add(data: Uint8Array, sha: string): PackSlot {
-    const copy = Buffer.from(data); // the caller's buffer is reused for the next file
-    this.chunks.push(copy);
-    this.hash.update(copy);
-    const slot: PackSlot = { pack: '', offset: this.size };
-    this.size += copy.length;
+  constructor(
+    /** The temp file the pack is written to (created on the first write, `wx`). */
+    readonly tmpPath: string,
+    private readonly buf: Buffer,
+  ) {}
+
+  /** Appends a file's bytes; `slot` is told where now, and the pack's name at the end. */
+  add(data: Uint8Array, slot: PackSlot): void {
+    if (this.used + data.length > this.buf.length) this.spill();
+    if (data.length > this.buf.length) this.write(data);
+    else {
+      this.buf.set(data, this.used);
+      this.used += data.length;
+    }
+    slot.offset = this.size;
+    this.size += data.length;
     this.slots.push(slot);
-    this.shas.push(sha);
-    return slot;
   }
 
   get empty(): boolean {
     return this.slots.length === 0;
   }
 
-  /** Writes the pack's bytes to a new file (`wx`); returns the pack's sha256. */
-  writeTo(path: string, fsync: (fd: number) => void): string {
-    const fd = openSync(path, 'wx', 0o600);
+  private write(data: Uint8Array): void {
+    this.fd ??= openSync(this.tmpPath, 'wx', 0o600);
+    this.hash.update(data);
+    writeAll(this.fd, data);
+  }
+
+  private spill(): void {
+    if (this.used > 0) this.write(this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  /** Writes what is left and closes the temp file (fsync: the caller's); returns the pack's sha256. */
+  finish(fsync: (fd: number) => void): string {
+    this.spill();
+    const fd = this.fd!;
+    this.fd = undefined;
     try {
-      for (const c of this.chunks) writeAll(fd, c);
       fsync(fd);
     } finally {
       closeSync(fd);
     }
     return this.hash.digest('hex');
+  }
+
+  /** Closes and removes the temp file, if there is one. */
+  discard(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    unlinkQuietly(this.tmpPath);
   }
 }
 
@@ -72,10 +105,14 @@ export class PackReader {
     return fd;
   }
 
-  /** The `size` bytes at `offset` of a pack; fewer only if the pack ends first (verify catches that). */
+  /**
+   * The `size` bytes at `offset` of a pack; fewer only if the pack ends first (verify catches
+   * that). In the thread's shared read buffer: valid only until the caller next yields (a new
+   * buffer per file, 20,000 in a restore, waited for the collector and raised the peak RSS).
+   */
   read(pack: string, offset: number, size: number): Buffer {
     const fd = this.fdOf(pack);
-    const buf = Buffer.allocUnsafe(size);
+    const buf = size <= CHUNK ? readBuffer().subarray(0, size) : Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
       const n = readSync(fd, buf, got, size - got, offset + got);

@@ -199,7 +199,7 @@ export class Space implements BackupSpace {
         for (const e of o.entries) {
           if (e.type !== 'file') continue;
           const p = e.pack
-            ? bad.has(e.pack[0]) ? null : this.blobs.checkSlice({ pack: o.packs![e.pack[0]]!, offset: e.pack[1] }, e.size, e.sha256!)
+            ? bad.has(e.pack[0]) ? null : this.blobs.checkSlice(o.packs![e.pack[0]]!, e.pack[1], e.size, e.sha256!)
             : await this.blobs.check(e.sha256!, e.size);
           if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
           await breathe();

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
 import type { ManifestObject } from './types.js';
 import type { BlobStore } from './blobs.js';
-import type { PackSlot } from './packs.js';
 import { unlinkQuietly } from './chunk-io.js';
 
 function tmpBeside(hostPath: string): string {
@@ -21,16 +20,16 @@ function setFileMeta(o: ManifestObject, hostPath: string): void {
   if (o.mtime) utimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
 }
 
-/** A file's stored bytes (its object file, or its slice of a pack) copied to a new host path. */
-function copyFile(blobs: BlobStore, o: ManifestObject, hostPath: string, from: PackSlot | undefined): void {
-  if (from) blobs.copySliceToSync(from, o.size, hostPath);
+/** A file's stored bytes (its object file, or its slice of `pack`) copied to a new host path. */
+function copyFile(blobs: BlobStore, o: ManifestObject, hostPath: string, pack: string | undefined): void {
+  if (pack !== undefined) blobs.copySliceToSync(pack, o.pack![1], o.size, hostPath);
   else blobs.copyToSync(o.sha256!, hostPath);
 }
 
 /** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
-export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string, from?: PackSlot): string {
+export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string, pack?: string): string {
   const tmp = tmpBeside(hostPath);
-  copyFile(blobs, o, tmp, from);
+  copyFile(blobs, o, tmp, pack);
   try {
     setFileMeta(o, tmp);
   } catch (e) {
@@ -57,11 +56,11 @@ export function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
  * One entry of a tree being restored, synchronously (the caller breathes between entries).
  * Files where nothing is are written in place: the tree is synced as a whole afterwards.
  */
-export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean, from?: PackSlot): void {
+export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: string, present: boolean, pack?: string): void {
   if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
-  else if (!present && copiedFresh(blobs, e, hostPath, from)) setFileMeta(e, hostPath);
+  else if (!present && copiedFresh(blobs, e, hostPath, pack)) setFileMeta(e, hostPath);
   else {
-    const tmp = stageFile(blobs, e, hostPath, from);
+    const tmp = stageFile(blobs, e, hostPath, pack);
     try {
       renameSync(tmp, hostPath);
     } catch (err) {
@@ -75,9 +74,9 @@ export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: stri
  * Copies an object where nothing is: false if something is there after all (an entry done
  * twice when a helper thread stopped mid-batch), which is then replaced through a temp name.
  */
-function copiedFresh(blobs: BlobStore, e: ManifestObject, hostPath: string, from: PackSlot | undefined): boolean {
+function copiedFresh(blobs: BlobStore, e: ManifestObject, hostPath: string, pack: string | undefined): boolean {
   try {
-    copyFile(blobs, e, hostPath, from);
+    copyFile(blobs, e, hostPath, pack);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -84,10 +84,10 @@ function setFileEntry(e: ManifestObject, r: PutFileResult, packs: Map<string, nu
   e.uid = r.uid;
   e.gid = r.gid;
   e.mtime = new Date(r.mtimeMs).toISOString();
-  if (r.packed) {
-    let index = packs.get(r.packed.pack);
-    if (index === undefined) packs.set(r.packed.pack, (index = packs.size));
-    e.pack = [index, r.packed.offset];
+  if (r.pack !== undefined) {
+    let index = packs.get(r.pack);
+    if (index === undefined) packs.set(r.pack, (index = packs.size));
+    e.pack = [index, r.offset!];
   }
 }
 
@@ -140,13 +140,17 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
     else if (e.type === 'symlink') e.symlinkTarget = readlinkSync(join(hostPath, e.name));
   });
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root: hostPath, deferred: blobs.deferSync() };
-  const put = await shareWork('put', ctx, files.map((i) => entries[i]!.name), (rel) => copyTasks.put(blobs, ctx, rel), {
+  const packs = new Map<string, number>();
+  await shareWork('put', ctx, files.map((i) => entries[i]!.name), (rel) => copyTasks.put(blobs, ctx, rel), {
     note: (m) => runner.log.message('warn', m),
-    onResult: (r) => r && blobs.wrote(r.size),
+    // Each result goes into its entry as it comes (kept all at once, they weighed 5-11 MB).
+    onResult: (k, r) => {
+      setFileEntry(entries[files[k]!]!, r!, packs);
+      blobs.wrote(r!.size);
+    },
+    keep: false,
     endBatch: (ok) => endCopyBatch.put(blobs, ok),
   });
-  const packs = new Map<string, number>();
-  files.forEach((i, k) => setFileEntry(entries[i]!, put[k]!, packs));
   if (packs.size > 0) obj.packs = [...packs.keys()];
   const xattrs = await xattrsLater;
   obj.xattrs = xattrs.get(hostPath) ?? {};
@@ -251,7 +255,7 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   for (const e of entries) {
     if (e.type === 'directory') continue;
     const item: RestoreItem = { entry: e, present: present.has(e.name) };
-    if (e.pack) item.from = { pack: o.packs![e.pack[0]]!, offset: e.pack[1] };
+    if (e.pack) item.pack = o.packs![e.pack[0]]!;
     items.push(item);
   }
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root, deferred: false };

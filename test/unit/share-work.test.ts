@@ -54,17 +54,17 @@ function assertStored(s: ReturnType<typeof setup>, results: Awaited<ReturnType<t
     assert.equal(r.size, data.length, rel);
     assert.equal(r.mtimeMs, statSync(join(s.tree, rel)).mtimeMs, rel);
     if (data.length > PACK_FILE_MAX) {
-      assert.equal(r.packed, undefined, `${rel} is big: an object file of its own`);
+      assert.equal(r.pack, undefined, `${rel} is big: an object file of its own`);
       assert.ok(readFileSync(s.blobs.pathOf(r.sha256)).equals(data), `object of ${rel}`);
       return;
     }
     // A small file: its bytes in a pack, an object named by the sha256 of all its content.
-    assert.ok(r.packed, `${rel} is small: packed`);
-    const pack = readFileSync(s.blobs.pathOf(r.packed.pack));
-    assert.equal(sha(pack), r.packed.pack, `pack of ${rel}`);
-    assert.ok(pack.subarray(r.packed.offset, r.packed.offset + r.size).equals(data), `bytes of ${rel} in its pack`);
+    assert.ok(r.pack, `${rel} is small: packed`);
+    const pack = readFileSync(s.blobs.pathOf(r.pack));
+    assert.equal(sha(pack), r.pack, `pack of ${rel}`);
+    assert.ok(pack.subarray(r.offset!, r.offset! + r.size).equals(data), `bytes of ${rel} in its pack`);
   });
-  const packs = new Set(results.map((r) => r.packed?.pack).filter(Boolean));
+  const packs = new Set(results.map((r) => r.pack).filter(Boolean));
   assert.ok(packs.size >= Math.ceil((s.rels.length - 1) / 64), `${packs.size} packs: one per batch of 64`);
 }
 

@@ -8,7 +8,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { boundHeapGrowth } from '../../../src/core/memory.js';
 import { BlobStore } from '../../../src/backup/blobs.js';
 import { shareWork } from '../../../src/backup/share-work.js';
-import { copyTasks, type CopyContext } from '../../../src/backup/copy-tasks.js';
+import { copyTasks, endCopyBatch, type CopyContext } from '../../../src/backup/copy-tasks.js';
 
 const [tree, spaceDir] = process.argv.slice(2) as [string, string];
 boundHeapGrowth();
@@ -18,7 +18,7 @@ const rels = readdirSync(tree, { recursive: true, withFileTypes: true })
 const blobs = new BlobStore(spaceDir, async () => undefined);
 const ctx: CopyContext = { spaceDir, root: tree, deferred: blobs.deferSync() };
 const stats = { helperItems: 0 };
-await shareWork('put', ctx, rels, (rel) => copyTasks.put(blobs, ctx, rel), { stats });
+await shareWork('put', ctx, rels, (rel) => copyTasks.put(blobs, ctx, rel), { stats, endBatch: (ok) => endCopyBatch.put(blobs, ok) });
 const keep: object[] = [];
 for (let i = 0; i < 300_000; i++) {
   keep.push({ a: `x${i}`, b: [i, i + 1] });
