@@ -16,7 +16,8 @@ import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQui
 import { hashFile } from './hash-file.js';
 import { PACK_BUFFER, PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
 
-const EARLY_SYNC_BYTES = 64 << 20;
+/** Unsynced bytes of deferred objects that start a background syncfs (the commit then has little left). */
+export const EARLY_SYNC_BYTES = 16 << 20;
 
 /** What putFile stored, and the file's metadata as read from the open file. */
 export interface PutFileResult {
@@ -317,7 +318,7 @@ export class BlobStore {
   private early: Promise<void> | undefined;
 
   /**
-   * Counts the bytes of objects written without fsync (a helper thread's too); every 64 MB
+   * Counts the bytes of objects written without fsync (a helper thread's too); every EARLY_SYNC_BYTES (16 MB)
    * starts a syncfs in the background, so the disk writes while the copy goes on and the
    * commit's own syncfs has little left (dpkg does the same with sync_file_range). Its
    * failure is not lost: flush() syncs again, and that one must succeed.

@@ -413,6 +413,59 @@ test('a big tree: small files and files of 1 MB and more (streamed beside them) 
   }
 });
 
+test('a tree deleted from a space and backed up again is stored again (neither thread trusts what it stored before)', async () => {
+  const env = await makeEnv();
+  try {
+    const t = join(env.root, 'usr/share/doc');
+    for (let i = 0; i < 700; i++) {
+      mkdirSync(join(t, `p${i % 20}`), { recursive: true });
+      writeFileSync(join(t, `p${i % 20}`, `copyright-${i}`), `license text ${i}\n`.repeat(1 + (i % 30)));
+      // Every tenth is over the pack limit: an object file of its own, remembered by the thread that stored it.
+      if (i % 10 === 0) writeFileSync(join(t, `p${i % 20}`, `manual-${i}.pdf`), Buffer.alloc(70_000, i % 251));
+    }
+    const s = await env.store.getBackup('docs', env.target, { persistent: true });
+    const first = await s.backupPath('/usr/share/doc', 'first');
+    assert.ok((first.packs?.length ?? 0) >= Math.ceil(700 / 64), 'small files went into packs, one per batch');
+    await s.delete('first'); // its packs are removed with it
+    const again = await s.backupPath('/usr/share/doc', 'again');
+    await s.commit();
+    assert.deepEqual(await s.verify(), { ok: true, problems: [] });
+    for (const p of again.packs!) assert.ok(existsSync(join(s.dir, 'objects', p.slice(0, 2), p)), `pack ${p} is there`);
+    assert.deepEqual(readdirSync(join(s.dir, 'objects', 'tmp')), [], 'no temp file left');
+    const before = readFileSync(join(t, 'p3', 'copyright-3'), 'utf8');
+    rmSync(t, { recursive: true });
+    await s.restoreName('again');
+    assert.equal(readFileSync(join(t, 'p3', 'copyright-3'), 'utf8'), before);
+    assert.equal(readdirSync(t).length, 20);
+    assert.equal(readFileSync(join(t, 'p10', 'manual-690.pdf')).length, 70_000);
+  } finally {
+    env.dispose();
+  }
+});
+
+test('a pack whose batch failed leaves no file behind, and what it held is stored anew next time', async () => {
+  const { BlobStore } = await import('../../src/backup/blobs.js');
+  const env = await makeEnv({ tree: false });
+  try {
+    const files = [0, 1, 2].map((i) => {
+      const p = join(env.root, `f${i}`);
+      writeFileSync(p, Buffer.alloc(60_000, i + 1)); // three of these overflow the pack's buffer: its temp file exists
+      return p;
+    });
+    const blobs = new BlobStore(join(env.base, 'space'));
+    for (const f of files) blobs.putFile(f, false, true);
+    blobs.abortPack();
+    assert.deepEqual(readdirSync(join(env.base, 'space', 'objects', 'tmp')), [], 'the temp pack is removed');
+    const rs = files.map((f) => blobs.putFile(f, false, true)) as { pack?: string; offset?: number; size: number }[];
+    blobs.endPack();
+    const pack = readFileSync(blobs.pathOf(rs[0]!.pack!));
+    assert.equal(pack.length, 180_000);
+    rs.forEach((r, i) => assert.ok(pack.subarray(r.offset!, r.offset! + r.size).equals(Buffer.alloc(60_000, i + 1))));
+  } finally {
+    env.dispose();
+  }
+});
+
 function sha(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }

@@ -11,7 +11,7 @@ import { tmpdir, availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { BlobStore } from '../../src/backup/blobs.js';
+import { BlobStore, EARLY_SYNC_BYTES } from '../../src/backup/blobs.js';
 import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
 import { copyTasks, endCopyBatch, type CopyContext } from '../../src/backup/copy-tasks.js';
 import { PACK_FILE_MAX } from '../../src/backup/packs.js';
@@ -161,7 +161,7 @@ test('the heap bounds a store sets hold after the helper thread starts (without 
   }
 });
 
-test('deferred objects start a background syncfs every 64 MB; the commit\'s flush waits for it and syncs again', async () => {
+test('deferred objects start a background syncfs every EARLY_SYNC_BYTES; the commit\'s flush waits for it and syncs again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fa-early-'));
   try {
     const calls: string[] = [];
@@ -172,11 +172,12 @@ test('deferred objects start a background syncfs every 64 MB; the commit\'s flus
       calls.push('end');
     });
     assert.equal(blobs.deferSync(), true);
-    blobs.wrote(40 << 20);
-    assert.deepEqual(calls, [], 'under 64 MB: nothing yet');
-    blobs.wrote(30 << 20);
-    assert.deepEqual(calls, ['start'], 'over 64 MB: a syncfs runs in the background');
-    blobs.wrote(100 << 20);
+    const E = EARLY_SYNC_BYTES;
+    blobs.wrote(E * 0.6);
+    assert.deepEqual(calls, [], 'under the mark: nothing yet');
+    blobs.wrote(E * 0.5);
+    assert.deepEqual(calls, ['start'], 'over it: a syncfs runs in the background');
+    blobs.wrote(E * 2);
     assert.deepEqual(calls, ['start'], 'one at a time');
     const flushing = blobs.flush();
     await new Promise((r) => setTimeout(r, 20));
