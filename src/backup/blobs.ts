@@ -14,10 +14,9 @@ import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
 import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQuietly, writeAll } from './chunk-io.js';
 import { hashFile } from './hash-file.js';
+import { EarlySync } from './early-sync.js';
 import { PACK_BUFFER, PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
 
-/** Unsynced bytes of deferred objects that start a background syncfs (the commit then has little left). */
-export const EARLY_SYNC_BYTES = 16 << 20;
 
 /** What putFile stored, and the file's metadata as read from the open file. */
 export interface PutFileResult {
@@ -313,32 +312,20 @@ export class BlobStore {
     return true;
   }
 
-  /** Bytes of deferred objects since the last early syncfs began, and that syncfs while it runs. */
-  private unsynced = 0;
-  private early: Promise<void> | undefined;
+  private early: EarlySync | undefined;
 
   /**
-   * Counts the bytes of objects written without fsync (a helper thread's too); every EARLY_SYNC_BYTES (16 MB)
-   * starts a syncfs in the background, so the disk writes while the copy goes on and the
-   * commit's own syncfs has little left (dpkg does the same with sync_file_range). Its
-   * failure is not lost: flush() syncs again, and that one must succeed.
+   * Counts the bytes of objects written without fsync (a helper thread's too): a syncfs
+   * starts in the background every EARLY_SYNC_BYTES, so the commit's own has little left.
    */
   wrote(bytes: number): void {
     if (!this.deferred) return;
-    this.unsynced += bytes;
-    if (this.unsynced < EARLY_SYNC_BYTES || this.early) return;
-    this.unsynced = 0;
-    const run: Promise<void> = this.syncfs!(this.objectsDir)
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.early === run) this.early = undefined;
-      });
-    this.early = run;
+    (this.early ??= new EarlySync(() => this.syncfs!(this.objectsDir))).wrote(bytes);
   }
 
   /** Makes every placed object durable (directory fsyncs); call before writing the manifest. */
   async flush(): Promise<void> {
-    await this.early;
+    await this.early?.settle();
     if (this.deferred) {
       // syncfs writes every dirty page and inode of the filesystem, directories included.
       await this.syncfs!(this.objectsDir);

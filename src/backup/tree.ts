@@ -16,6 +16,7 @@ import { hashFile } from './hash-file.js';
 import { unlinkQuietly } from './chunk-io.js';
 import { breathe } from '../core/slices.js';
 import { shareWork } from './share-work.js';
+import { EarlySync } from './early-sync.js';
 import { stageFile, placeSymlinkSync } from './tree-entry.js';
 import { copyTasks, endCopyBatch, type CopyContext, type RestoreItem } from './copy-tasks.js';
 import type { SessionLog } from '../core/log.js';
@@ -216,8 +217,14 @@ export async function restoreObject(
   } else if (o.type === 'symlink') {
     await placeSymlink(o, hostPath);
   } else if (o.type === 'directory') {
-    await restoreTree(blobs, o, hostPath, xattrs, runner.log);
-    // The tree's files were not fsynced one by one: one syncfs of the target's filesystem.
+    // The tree's files are not fsynced one by one: syncfs of the target's filesystem, in the
+    // background as they are written and once at the end.
+    const early = new EarlySync(() => syncfs(hostPath));
+    try {
+      await restoreTree(blobs, o, hostPath, xattrs, runner.log, early);
+    } finally {
+      await early.settle();
+    }
     await syncfs(hostPath);
   } else {
     throw new Error(`object "${o.name}" is a ${o.type}, not a path`);
@@ -228,7 +235,7 @@ export async function restoreObject(
   await fsyncDir(dirname(hostPath));
 }
 
-async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xattrs: Map<string, Xattrs>, log: SessionLog): Promise<void> {
+async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xattrs: Map<string, Xattrs>, log: SessionLog, early: EarlySync): Promise<void> {
   const entries = o.entries ?? [];
   const want = new Map(entries.map((e) => [e.name, e]));
   const st = await lstatOrNull(root);
@@ -262,6 +269,8 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   await shareWork('restore', ctx, items, (r) => copyTasks.restore(blobs, ctx, r), {
     note: (m) => log.message('warn', m),
     endBatch: (ok) => endCopyBatch.restore(blobs, ok),
+    onResult: (i) => early.wrote(items[i]!.entry.size),
+    keep: false,
   });
   for (const e of entries) if (Object.keys(e.xattrs).length > 0) xattrs.set(join(root, e.name), e.xattrs);
   // Directories last, deepest first: writing inside a directory changes its mtime.
