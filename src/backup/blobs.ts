@@ -17,7 +17,6 @@ import { hashFile } from './hash-file.js';
 import { EarlySync } from './early-sync.js';
 import { PACK_BUFFER, PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
 
-
 /** What putFile stored, and the file's metadata as read from the open file. */
 export interface PutFileResult {
   sha256: string;

@@ -71,7 +71,8 @@ export class PackWriter {
   /** Writes what is left and closes the temp file (fsync: the caller's); returns the pack's sha256. */
   finish(fsync: (fd: number) => void): string {
     this.spill();
-    const fd = this.fd!;
+    // A pack of empty files only has had nothing to write yet: it is an empty object.
+    const fd = (this.fd ??= openSync(this.tmpPath, 'wx', 0o600));
     this.fd = undefined;
     try {
       fsync(fd);

@@ -461,6 +461,12 @@ test('a pack whose batch failed leaves no file behind, and what it held is store
     const pack = readFileSync(blobs.pathOf(rs[0]!.pack!));
     assert.equal(pack.length, 180_000);
     rs.forEach((r, i) => assert.ok(pack.subarray(r.offset!, r.offset! + r.size).equals(Buffer.alloc(60_000, i + 1))));
+    // A batch of empty files only: its pack is an empty object, named by the hash of nothing.
+    writeFileSync(join(env.root, 'empty'), '');
+    const e = blobs.putFile(join(env.root, 'empty'), false, true) as { pack?: string; size: number };
+    blobs.endPack();
+    assert.equal(e.pack, sha(Buffer.alloc(0)));
+    assert.equal(statSync(blobs.pathOf(e.pack)).size, 0);
   } finally {
     env.dispose();
   }
