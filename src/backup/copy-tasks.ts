@@ -21,7 +21,7 @@ export interface RestoreItem {
   entry: ManifestObject;
   /** Something of the same type is there: replaced through a temp name. */
   present: boolean;
-  /** A packed file: the sha256 of its pack (the entry's pack index, resolved; its offset is the entry's). */
+  /** A packed file: the sha256 of its pack (the entry's pack index, resolved; the offset is the entry's). */
   pack?: string;
 }
 

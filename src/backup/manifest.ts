@@ -44,8 +44,8 @@ function isNumOrNull(v: unknown): boolean {
   return v === null || (typeof v === 'number' && Number.isFinite(v));
 }
 
-function isPackRef(v: unknown): v is [number, number] {
-  return Array.isArray(v) && v.length === 2 && v.every((n) => Number.isSafeInteger(n) && (n as number) >= 0);
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
 }
 
 /** Checks one object (and its entries); throws ManifestError naming the object. */
@@ -84,13 +84,15 @@ export function checkObject(o: unknown, where: string, isEntry: boolean): Manife
   if (x.packs !== undefined && (isEntry || type !== 'directory' || !Array.isArray(x.packs) || !x.packs.every(isSha256))) {
     throw new ManifestError(`object ${label}: bad pack list`);
   }
-  if (x.pack !== undefined && !(isEntry && type === 'file' && isPackRef(x.pack))) throw new ManifestError(`object ${label}: bad pack reference`);
+  if ((x.pack !== undefined || x.packOffset !== undefined) && !(isEntry && type === 'file' && isCount(x.pack) && isCount(x.packOffset))) {
+    throw new ManifestError(`object ${label}: bad pack reference`);
+  }
   if (type === 'directory' && !isEntry) {
     if (!Array.isArray(x.entries)) throw new ManifestError(`object ${label}: directory without entries`);
     const seen = new Set<string>();
     for (const [i, e] of x.entries.entries()) {
       const entry = checkObject(e, `${label} entry ${i}`, true);
-      if (entry.pack && entry.pack[0] >= (x.packs as unknown[] | undefined ?? []).length) {
+      if (entry.pack !== undefined && entry.pack >= ((x.packs as unknown[] | undefined) ?? []).length) {
         throw new ManifestError(`object ${label}: entry "${entry.name}" names a pack the directory does not have`);
       }
       if (seen.has(entry.name)) throw new ManifestError(`object ${label}: entry "${entry.name}" twice`);

@@ -4,7 +4,7 @@
  * them took longer than `cp -a` took for the whole tree, and a pack of 64 costs one of each.
  * A pack is an ordinary object (named by the sha256 of its whole content, written temp +
  * rename, synced with the rest); a packed entry keeps its own sha256 and size and records
- * where its bytes are (ManifestObject.pack).
+ * where its bytes are (ManifestObject.pack, packOffset).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, openSync, readSync } from 'node:fs';

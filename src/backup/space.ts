@@ -198,8 +198,8 @@ export class Space implements BackupSpace {
       try {
         for (const e of o.entries) {
           if (e.type !== 'file') continue;
-          const p = e.pack
-            ? bad.has(e.pack[0]) ? null : this.blobs.checkSlice(o.packs![e.pack[0]]!, e.pack[1], e.size, e.sha256!)
+          const p = e.pack !== undefined
+            ? bad.has(e.pack) ? null : this.blobs.checkSlice(o.packs![e.pack]!, e.packOffset!, e.size, e.sha256!)
             : await this.blobs.check(e.sha256!, e.size);
           if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
           await breathe();
@@ -219,11 +219,11 @@ export class Space implements BackupSpace {
   private async packProblems(o: ManifestObject, problems: string[]): Promise<number[]> {
     const held = new Map<number, { names: string[]; end: number }>();
     for (const e of o.entries ?? []) {
-      if (!e.pack) continue;
-      const h = held.get(e.pack[0]) ?? { names: [], end: 0 };
+      if (e.pack === undefined) continue;
+      const h = held.get(e.pack) ?? { names: [], end: 0 };
       h.names.push(e.name);
-      h.end = Math.max(h.end, e.pack[1] + e.size);
-      held.set(e.pack[0], h);
+      h.end = Math.max(h.end, e.packOffset! + e.size);
+      held.set(e.pack, h);
     }
     const bad: number[] = [];
     for (const [i, h] of held) {
@@ -378,7 +378,7 @@ export class Space implements BackupSpace {
       // Object files no other object uses go after the manifest stopped naming them.
       const used = new Set<string>();
       // A packed entry's sha256 names no object file: its pack does.
-      const stored = (x: ManifestObject): (string | null)[] => [x.sha256, ...(x.packs ?? []), ...(x.entries ?? []).map((e) => (e.pack ? null : e.sha256))];
+      const stored = (x: ManifestObject): (string | null)[] => [x.sha256, ...(x.packs ?? []), ...(x.entries ?? []).map((e) => (e.pack !== undefined ? null : e.sha256))];
       for (const x of objects) for (const sha of stored(x)) if (sha) used.add(sha);
       const mine = stored(o).filter((s): s is string => !!s && !used.has(s));
       for (const sha of new Set(mine)) await this.blobs.remove(sha);

@@ -22,7 +22,7 @@ function setFileMeta(o: ManifestObject, hostPath: string): void {
 
 /** A file's stored bytes (its object file, or its slice of `pack`) copied to a new host path. */
 function copyFile(blobs: BlobStore, o: ManifestObject, hostPath: string, pack: string | undefined): void {
-  if (pack !== undefined) blobs.copySliceToSync(pack, o.pack![1], o.size, hostPath);
+  if (pack !== undefined) blobs.copySliceToSync(pack, o.packOffset!, o.size, hostPath);
   else blobs.copyToSync(o.sha256!, hostPath);
 }
 

@@ -88,7 +88,8 @@ function setFileEntry(e: ManifestObject, r: PutFileResult, packs: Map<string, nu
   if (r.pack !== undefined) {
     let index = packs.get(r.pack);
     if (index === undefined) packs.set(r.pack, (index = packs.size));
-    e.pack = [index, r.offset!];
+    e.pack = index;
+    e.packOffset = r.offset!;
   }
 }
 
@@ -262,7 +263,7 @@ async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xa
   for (const e of entries) {
     if (e.type === 'directory') continue;
     const item: RestoreItem = { entry: e, present: present.has(e.name) };
-    if (e.pack) item.pack = o.packs![e.pack[0]]!;
+    if (e.pack !== undefined) item.pack = o.packs![e.pack]!;
     items.push(item);
   }
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root, deferred: false };

@@ -31,10 +31,12 @@ export interface ManifestObject {
   /** (Addition) For directories: the sha256 of each pack object holding small files of its entries. */
   packs?: string[];
   /**
-   * (Addition) For a file entry stored in a pack: [index into its directory's `packs`, byte
-   * offset]; its `size` bytes there have its `sha256`. Without it the entry has an object file.
+   * (Addition) For a file entry stored in a pack: the index of the pack in its directory's
+   * `packs`, and where in it its `size` bytes (with its `sha256`) are. Without them the entry
+   * has an object file of its own. (Two numbers, not a pair: 20,000 small arrays weighed MBs.)
    */
-  pack?: [number, number];
+  pack?: number;
+  packOffset?: number;
   /** (Addition) The path did not exist when it was backed up: a restore removes it. Type "file", sha256 null. */
   absent?: boolean;
 }

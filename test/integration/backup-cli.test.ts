@@ -65,10 +65,10 @@ describe('firstaid backups', () => {
       // (grub.cfg is a small file of a tree: its bytes are in one of the tree's packs.)
       const tree = JSON.parse(readFileSync(join(env.storeDir, ids.grub, 'manifest.json'), 'utf8')).objects[0];
       const o = tree.entries.find((e: { name: string }) => e.name === 'grub.cfg');
-      const pack: string = tree.packs[o.pack[0]];
+      const pack: string = tree.packs[o.pack];
       const blob = join(env.storeDir, ids.grub, 'objects', pack.slice(0, 2), pack);
       const bytes = readFileSync(blob);
-      bytes.fill(0x58, o.pack[1], o.pack[1] + o.size);
+      bytes.fill(0x58, o.packOffset, o.packOffset + o.size);
       writeFileSync(blob, bytes);
       const tampered = await runFirstaid(['backups', 'verify', ids.grub, '--backup-store', env.storeDir], { sandbox: sb });
       assert.equal(tampered.code, 1);

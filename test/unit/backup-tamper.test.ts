@@ -73,10 +73,10 @@ test('a flipped byte in a file inside a tree names the tree and the entry', asyn
     const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
     const e = grub.entries!.find((x) => x.name === 'i386-pc/normal.mod')!;
     // A small file of a tree is stored in a pack: the byte flipped is one of this file's.
-    assert.ok(e.pack, 'normal.mod is packed');
-    const p = blobOf(s, grub.packs![e.pack[0]]!);
+    assert.ok(e.pack !== undefined, 'normal.mod is packed');
+    const p = blobOf(s, grub.packs![e.pack]!);
     const b = readFileSync(p);
-    b[e.pack[1] + 4999]! ^= 0x80;
+    b[e.packOffset! + 4999]! ^= 0x80;
     writeFileSync(p, b);
     await expectRefused(env, s, /"\/boot\/grub" entry "i386-pc\/normal.mod": content does not match/);
     const v = await (await env.store.openSpace(s.id, env.target)).verify();
@@ -109,7 +109,7 @@ test('a pack swapped for a symlink, truncated or missing is detected, naming the
     const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
     assert.ok(grub.packs && grub.packs.length > 0, 'the tree has packs');
     const p = blobOf(s, grub.packs[0]!);
-    const inPack = grub.entries!.find((e) => e.pack?.[0] === 0)!;
+    const inPack = grub.entries!.find((e) => e.pack === 0)!;
     const name = inPack.name.replace(/[.]/g, '\\.');
     writeFileSync(join(env.base, 'same-pack'), readFileSync(p));
     unlinkSync(p);
@@ -130,17 +130,17 @@ test('a manifest whose pack reference points at other bytes, or at no pack, is r
   try {
     const s = await committed(env);
     const grub = (await s.list()).find((x) => x.name === '/boot/grub')!;
-    const packed = grub.entries!.filter((e) => e.pack);
+    const packed = grub.entries!.filter((e) => e.pack !== undefined);
     assert.ok(packed.length >= 2);
     const [a, b] = packed as [(typeof packed)[0], (typeof packed)[0]];
     editManifest(s, (m) => {
-      const entries = (m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: [number, number] }[]);
-      entries.find((e) => e.name === a.name)!.pack = b.pack!;
+      const entries = m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: number; packOffset: number }[];
+      Object.assign(entries.find((e) => e.name === a.name)!, { pack: b.pack, packOffset: b.packOffset });
     });
     await expectRefused(env, s, new RegExp(`"/boot/grub" entry "${a.name.replace(/[.]/g, '\\.')}": content does not match`));
     editManifest(s, (m) => {
-      const entries = (m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: [number, number] }[]);
-      entries.find((e) => e.name === a.name)!.pack = [99, 0];
+      const entries = m.objects.find((o) => o.name === '/boot/grub')!.entries as { name: string; pack: number; packOffset: number }[];
+      entries.find((e) => e.name === a.name)!.pack = 99;
     });
     await expectRefused(env, s, /"\/boot\/grub": entry ".*" names a pack the directory does not have/);
   } finally {
