@@ -167,8 +167,10 @@ if (phase === 'build') {
     mkdirSync(freshRoot);
     const fresh = await TargetRoot.open(freshRoot, runner);
     const again = await store.openSpace(spaceId, fresh);
+    mark(`open ${r + 1}`);
     // A restore verifies every object first (nothing is restored unverified): measured apart.
     const [restoreVerify] = await timeAsync(() => again.verify());
+    mark(`verify before restore ${r + 1}`);
     const [restore] = await timeAsync(() => again.restorePath('/tree'));
     await store.closeBackup(spaceId);
     mark(`restore ${r + 1}`);

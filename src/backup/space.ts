@@ -217,13 +217,13 @@ export class Space implements BackupSpace {
    * all (missing, a symlink): the slices of the others are checked too, naming each damaged file.
    */
   private async packProblems(o: ManifestObject, problems: string[]): Promise<number[]> {
-    const held = new Map<number, { names: string[]; end: number }>();
+    const held = new Map<number, { first: string; files: number; end: number }>();
     for (const e of o.entries ?? []) {
       if (e.pack === undefined) continue;
-      const h = held.get(e.pack) ?? { names: [], end: 0 };
-      h.names.push(e.name);
+      let h = held.get(e.pack);
+      if (!h) held.set(e.pack, (h = { first: e.name, files: 0, end: 0 }));
+      h.files++;
       h.end = Math.max(h.end, e.packOffset! + e.size);
-      held.set(e.pack, h);
     }
     const bad: number[] = [];
     for (const [i, h] of held) {
@@ -231,8 +231,8 @@ export class Space implements BackupSpace {
       if (!p) continue;
       const st = await lstat(this.blobs.pathOf(o.packs![i]!)).catch(() => null);
       if (!st?.isFile()) bad.push(i);
-      const more = h.names.length > 1 ? ` and ${h.names.length - 1} more` : '';
-      problems.push(`"${o.name}" pack ${o.packs![i]!.slice(0, 12)} (holding "${h.names[0]}"${more}): ${p}`);
+      const more = h.files > 1 ? ` and ${h.files - 1} more` : '';
+      problems.push(`"${o.name}" pack ${o.packs![i]!.slice(0, 12)} (holding "${h.first}"${more}): ${p}`);
     }
     return bad;
   }

@@ -238,13 +238,15 @@ export async function restoreObject(
 
 async function restoreTree(blobs: BlobStore, o: ManifestObject, root: string, xattrs: Map<string, Xattrs>, log: SessionLog, early: EarlySync): Promise<void> {
   const entries = o.entries ?? [];
-  const want = new Map(entries.map((e) => [e.name, e]));
   const st = await lstatOrNull(root);
   if (st && !st.isDirectory()) await rm(root, { force: true });
   if (!st || !st.isDirectory()) await mkdir(root, { mode: 0o700 });
   // Remove what was not there (or is of another type) before writing anything.
   const present = new Set<string>();
   if (st?.isDirectory()) {
+    // Only when something is there to compare (a map of 20,000 names costs MBs).
+    const want = new Map<string, ManifestObject>();
+    for (const e of entries) want.set(e.name, e);
     for (const w of await walk(root)) {
       const e = want.get(w.rel);
       const same = e && ((e.type === 'directory' && w.kind === 'd') || (e.type === 'file' && w.kind === 'f') || (e.type === 'symlink' && w.kind === 'l'));
