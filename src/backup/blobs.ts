@@ -12,7 +12,7 @@ import { open, readFile, unlink, copyFile, type FileHandle } from 'node:fs/promi
 import { join } from 'node:path';
 import { fsyncDir } from '../core/atomic-write.js';
 import { isSha256 } from './ids.js';
-import { CHUNK, blockingIo, openRegular, poolIo, readBuffer, readFull, unlinkQuietly, writeAll } from './chunk-io.js';
+import { CHUNK, blockingIo, giveChunk, openRegular, poolIo, readBuffer, readFull, takeChunk, unlinkQuietly, writeAll } from './chunk-io.js';
 import { hashFile } from './hash-file.js';
 import { EarlySync } from './early-sync.js';
 import { PACK_BUFFER, PACK_FILE_MAX, PackReader, PackWriter, type PackSlot } from './packs.js';
@@ -243,7 +243,8 @@ export class BlobStore {
    */
   private async putStream(src: number, first: Buffer, durable: boolean): Promise<{ sha256: string; size: number }> {
     const io = this.blocking ? blockingIo : poolIo;
-    const buf = Buffer.from(first);
+    const buf = takeChunk();
+    first.copy(buf);
     const hash = createHash('sha256');
     const tmp = this.tmpName();
     let out: number | undefined = openSync(tmp, 'wx', 0o600);
@@ -266,6 +267,8 @@ export class BlobStore {
       if (out !== undefined) closeSync(out);
       unlinkQuietly(tmp);
       throw e;
+    } finally {
+      giveChunk(buf);
     }
   }
 
@@ -276,8 +279,8 @@ export class BlobStore {
     const out = await open(tmp, 'wx', 0o600);
     const hash = createHash('sha256');
     let total = 0;
+    const buf = takeChunk();
     try {
-      const buf = Buffer.allocUnsafe(CHUNK);
       while (total < length) {
         const want = Math.min(CHUNK, length - total);
         const { bytesRead } = await src.read(buf, 0, want, offset + total);
@@ -293,6 +296,8 @@ export class BlobStore {
       await out.close().catch(() => undefined);
       await unlink(tmp).catch(() => undefined);
       throw e;
+    } finally {
+      giveChunk(buf);
     }
     await out.close();
     const sha = hash.digest('hex');

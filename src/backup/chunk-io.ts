@@ -13,6 +13,21 @@ export function readBuffer(): Buffer {
   return (shared ??= Buffer.allocUnsafe(CHUNK));
 }
 
+/**
+ * 1 MB buffers for streams that run side by side (big files, ranges), given back and reused,
+ * never freed. Each freed 1 MB block raised glibc's mmap threshold, after which such blocks
+ * came from its arenas and stayed in the RSS (bench: 121 MB peak over three backups and
+ * restores, 117-118 MB with these kept; 99 MB with the threshold pinned by
+ * MALLOC_MMAP_THRESHOLD_, which a process cannot set for itself).
+ */
+const spare: Buffer[] = [];
+export function takeChunk(): Buffer {
+  return spare.pop() ?? Buffer.allocUnsafe(CHUNK);
+}
+export function giveChunk(buf: Buffer): void {
+  if (spare.length < 8) spare.push(buf);
+}
+
 /** Opens a file to read; a symlink, FIFO or device swapped in since the walk is refused. */
 export function openRegular(hostPath: string): { fd: number; st: Stats } {
   // O_NONBLOCK: a FIFO put in a file's place must not hang the open.

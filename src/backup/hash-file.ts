@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { breathe } from '../core/slices.js';
-import { CHUNK, openRegular, readBuffer } from './chunk-io.js';
+import { giveChunk, openRegular, readBuffer, takeChunk } from './chunk-io.js';
 
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */
 export async function hashFile(hostPath: string): Promise<string> {
@@ -30,8 +30,8 @@ export async function hashFile(hostPath: string): Promise<string> {
 export async function hashRange(path: string, offset: number, length: number): Promise<string> {
   const hash = createHash('sha256');
   const fh = await open(path, constants.O_RDONLY);
+  const buf = takeChunk();
   try {
-    const buf = Buffer.allocUnsafe(Math.min(CHUNK, length));
     let done = 0;
     while (done < length) {
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, length - done), offset + done);
@@ -40,6 +40,7 @@ export async function hashRange(path: string, offset: number, length: number): P
       done += bytesRead;
     }
   } finally {
+    giveChunk(buf);
     await fh.close();
   }
   return hash.digest('hex');

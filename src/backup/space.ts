@@ -22,6 +22,7 @@ import { identityMismatch, readDiskIdentity } from './identity.js';
 import type { StoreLock } from './lock.js';
 import { syncFilesystem } from './syncfs.js';
 import { breathe } from '../core/slices.js';
+import { giveChunk, takeChunk } from './chunk-io.js';
 
 /** What a space needs from its store. */
 export interface SpaceHost {
@@ -336,8 +337,8 @@ export class Space implements BackupSpace {
     const src = await open(this.blobs.pathOf(o.sha256!), constants.O_RDONLY | constants.O_NOFOLLOW);
     try {
       const fh = await open(dev, constants.O_WRONLY);
+      const buf = takeChunk();
       try {
-        const buf = Buffer.allocUnsafe(1 << 20);
         let done = 0;
         while (done < r.length) {
           const { bytesRead } = await src.read(buf, 0, Math.min(buf.length, r.length - done), done);
@@ -351,6 +352,7 @@ export class Space implements BackupSpace {
         }
         await fh.sync();
       } finally {
+        giveChunk(buf);
         await fh.close();
       }
     } finally {
