@@ -12,7 +12,7 @@ import { CHUNK, readBuffer, unlinkQuietly, writeAll } from './chunk-io.js';
 
 /** Files up to this size are packed; bigger ones keep an object file of their own. */
 export const PACK_FILE_MAX = 64 << 10;
-/** A pack's write buffer: two of the biggest packed files (under malloc's mmap threshold's reach). */
+/** A pack's write buffer (one per BlobStore): room for two of the biggest packed files. */
 export const PACK_BUFFER = 2 * PACK_FILE_MAX;
 
 /** Where a packed file's bytes are; `pack` is filled in when its pack is placed. */
