@@ -76,6 +76,8 @@ class Store implements BackupStore {
   private readonly queue: SerialQueue;
   private readonly lock: StoreLock;
   private readonly open = new Map<string, Space>();
+  /** Whether spaces opened by id are persistent: closeBackup need not read a manifest of MBs again. */
+  private readonly persistence = new Map<string, boolean>();
   private readonly host: SpaceHost;
 
   constructor(
@@ -170,6 +172,7 @@ class Store implements BackupStore {
     try {
       const m = await readManifest(dir, id);
       if (!m) return Space.corrupt(id, dir, target, this.host, blank, 'the manifest is missing (the space is incomplete)');
+      this.persistence.set(id, m.persistent);
       return new Space(id, dir, target, this.host, m);
     } catch (e) {
       if (e instanceof ManifestError) return Space.corrupt(id, dir, target, this.host, blank, e.message);
@@ -180,7 +183,8 @@ class Store implements BackupStore {
   async closeBackup(id: string, opts: CloseOptions = {}): Promise<void> {
     const space = this.open.get(id);
     this.open.delete(id);
-    let persistent = space?.persistent;
+    let persistent = space?.persistent ?? this.persistence.get(id);
+    this.persistence.delete(id);
     if (persistent === undefined) {
       try {
         persistent = (await readManifest(this.spaceDir(id), id))?.persistent ?? true;
@@ -264,6 +268,7 @@ class Store implements BackupStore {
         if (n.startsWith('.deleting-') || n.startsWith(`${LOCK_DIR}.stale-`)) await rm(join(this.dir, n), { recursive: true, force: true });
       }
       this.open.delete(id);
+      this.persistence.delete(id);
       this.log.info(`backup space ${id} deleted`);
     });
   }
