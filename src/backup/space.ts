@@ -19,10 +19,10 @@ import { badObjectName, normalizeTargetPath } from './ids.js';
 import { readManifest, manifestFileDigest, writeManifest, digestOf, ManifestError, type Manifest } from './manifest.js';
 import { capture, restoreObject, stateHash, UnsupportedFileError } from './tree.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
+import { objectProblems } from './object-problems.js';
+import { writeRangeBack } from './range-write.js';
 import type { StoreLock } from './lock.js';
 import { syncFilesystem } from './syncfs.js';
-import { breathe } from '../core/slices.js';
-import { giveChunk, takeChunk } from './chunk-io.js';
 
 /** What a space needs from its store. */
 export interface SpaceHost {
@@ -187,57 +187,6 @@ export class Space implements BackupSpace {
     });
   }
 
-  /** Problems of one object's stored files (its entries too), each naming the object. */
-  private async objectProblems(o: ManifestObject): Promise<string[]> {
-    const problems: string[] = [];
-    if (o.sha256 !== null && !o.absent) {
-      const p = await this.blobs.check(o.sha256, o.size);
-      if (p) problems.push(`"${o.name}": ${p}`);
-    }
-    if (o.entries) {
-      const bad = new Set(await this.packProblems(o, problems));
-      try {
-        for (const e of o.entries) {
-          if (e.type !== 'file') continue;
-          const p = e.pack !== undefined
-            ? bad.has(e.pack) ? null : this.blobs.checkSlice(o.packs![e.pack]!, e.packOffset!, e.size, e.sha256!)
-            : await this.blobs.check(e.sha256!, e.size);
-          if (p) problems.push(`"${o.name}" entry "${e.name}": ${p}`);
-          await breathe();
-        }
-      } finally {
-        this.blobs.closePacks();
-      }
-    }
-    return problems;
-  }
-
-  /**
-   * Checks each pack of a directory object as a whole (size up to its last file, sha256 of all
-   * of it), naming the pack and the files it holds. Returns the packs that cannot be read at
-   * all (missing, a symlink): the slices of the others are checked too, naming each damaged file.
-   */
-  private async packProblems(o: ManifestObject, problems: string[]): Promise<number[]> {
-    const held = new Map<number, { first: string; files: number; end: number }>();
-    for (const e of o.entries ?? []) {
-      if (e.pack === undefined) continue;
-      let h = held.get(e.pack);
-      if (!h) held.set(e.pack, (h = { first: e.name, files: 0, end: 0 }));
-      h.files++;
-      h.end = Math.max(h.end, e.packOffset! + e.size);
-    }
-    const bad: number[] = [];
-    for (const [i, h] of held) {
-      const p = await this.blobs.check(o.packs![i]!, h.end);
-      if (!p) continue;
-      const st = await lstat(this.blobs.pathOf(o.packs![i]!)).catch(() => null);
-      if (!st?.isFile()) bad.push(i);
-      const more = h.files > 1 ? ` and ${h.files - 1} more` : '';
-      problems.push(`"${o.name}" pack ${o.packs![i]!.slice(0, 12)} (holding "${h.first}"${more}): ${p}`);
-    }
-    return bad;
-  }
-
   /** Re-reads the manifest from disk: a tampered manifest is caught even in a long-running space. */
   private async manifestProblem(): Promise<string | null> {
     if (this.loadProblem) return this.loadProblem;
@@ -263,7 +212,7 @@ export class Space implements BackupSpace {
     if (mp) throw tamperError(this.id, [mp]);
     if (this.objectsVerified) return;
     const problems: string[] = [];
-    for (const o of this.manifest.objects) problems.push(...(await this.objectProblems(o)));
+    for (const o of this.manifest.objects) problems.push(...(await objectProblems(this.blobs, o)));
     if (problems.length > 0) throw tamperError(this.id, problems);
     this.objectsVerified = true;
   }
@@ -333,31 +282,7 @@ export class Space implements BackupSpace {
     }
     const why = identityMismatch(r.identity, now);
     if (why) throw new FirstaidError('wrong-disk', `Refusing to restore "${o.name}": ${why}.`, 'Name the device of the disk the backup was made from.');
-    // Streamed in 1 MB chunks: a range may be a whole partition.
-    const src = await open(this.blobs.pathOf(o.sha256!), constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      const fh = await open(dev, constants.O_WRONLY);
-      const buf = takeChunk();
-      try {
-        let done = 0;
-        while (done < r.length) {
-          const { bytesRead } = await src.read(buf, 0, Math.min(buf.length, r.length - done), done);
-          if (bytesRead === 0) throw new FirstaidError('backup-corrupt', `The object "${o.name}" is shorter than recorded.`, 'Do not use this backup.');
-          let written = 0;
-          while (written < bytesRead) {
-            const w = await fh.write(buf, written, bytesRead - written, r.offset + done + written);
-            written += w.bytesWritten;
-          }
-          done += bytesRead;
-        }
-        await fh.sync();
-      } finally {
-        giveChunk(buf);
-        await fh.close();
-      }
-    } finally {
-      await src.close();
-    }
+    await writeRangeBack(this.blobs.pathOf(o.sha256!), o.name, dev, r.offset, r.length);
   }
 
   async exists(nameOrPath: string): Promise<boolean> {
@@ -397,7 +322,7 @@ export class Space implements BackupSpace {
       const mp = await this.manifestProblem();
       const problems = mp ? [mp] : [];
       if (this.manifest.state !== 'complete') problems.push('the space is incomplete (never committed)');
-      for (const o of this.manifest.objects) problems.push(...(await this.objectProblems(o)));
+      for (const o of this.manifest.objects) problems.push(...(await objectProblems(this.blobs, o)));
       const ok = problems.length === 0;
       this.objectsVerified = ok;
       // Record the result (not over a manifest that is itself the problem).
