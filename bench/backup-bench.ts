@@ -16,7 +16,7 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { SessionLog } from '../src/core/log.js';
 import { Runner } from '../src/core/runner.js';
 import { TargetRoot } from '../src/core/target-root.js';
-import { openBackupStore } from '../src/backup/store.js';
+import { openBackupStore } from '../src/backup/spaces/store.js';
 import { bundleOptions } from '../scripts/bundle-options.mjs';
 
 // Measured as the product runs: bundled, without tsx's loader in the process (its ~60 MB

@@ -1,11 +1,11 @@
 // esbuild options every bundle of firstaid's code shares (the product, the benchmark, test
 // children): ESM for Node 20 with a require() for bundled CommonJS, and the copy helper
-// thread's entry beside the main one (src/backup/share-work.ts loads it from that folder).
+// thread's entry beside the main one (src/backup/copy/share-work.ts loads it from that folder).
 import { fileURLToPath } from 'node:url';
 
 export function bundleOptions(name, entry, outdir) {
   return {
-    entryPoints: { [name]: entry, 'copy-worker': fileURLToPath(new URL('../src/backup/copy-worker.ts', import.meta.url)) },
+    entryPoints: { [name]: entry, 'copy-worker': fileURLToPath(new URL('../src/backup/copy/copy-worker.ts', import.meta.url)) },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

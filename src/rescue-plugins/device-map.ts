@@ -5,7 +5,7 @@
  * layer then refuses to write rather than guess.
  */
 import type { BlockDevice, DiskIdentity } from '../devices/types.js';
-import type { ManifestObject } from '../backup/types.js';
+import type { ManifestObject } from '../backup/spaces/types.js';
 
 export type DeviceMap = Record<string, { path: string; identity: DiskIdentity }>;
 

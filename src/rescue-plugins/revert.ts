@@ -4,8 +4,8 @@
  * devices to today's nodes of the same disk, then restore every object.
  */
 import { FirstaidError } from '../core/errors.js';
-import type { BackupSpace, ManifestObject } from '../backup/types.js';
-import { openBackupStore, defaultStoreDir } from '../backup/store.js';
+import type { BackupSpace, ManifestObject } from '../backup/spaces/types.js';
+import { openBackupStore, defaultStoreDir } from '../backup/spaces/store.js';
 import { buildDeviceMap, type DeviceMap } from './device-map.js';
 import type { FlowDeps } from './flow.js';
 

@@ -12,7 +12,7 @@ import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.
 import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
 import type { Finding, FlowStage } from '../rescue-plugins/types.js';
-import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/store.js';
+import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/spaces/store.js';
 import type { BackupEntry, OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
 import { toUserError } from './tasks.js';
 

@@ -6,7 +6,7 @@ import { isChar, type Key } from '../ui/keys.js';
 import { keyHints } from '../ui/key-hints.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
-import type { SpaceSummary } from '../backup/types.js';
+import type { SpaceSummary } from '../backup/spaces/types.js';
 import type { BackupEntry } from './services.js';
 import { back, cursorOf, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
 import { bytes, when } from './labels.js';

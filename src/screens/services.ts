@@ -4,7 +4,7 @@
  */
 import type { Installation } from '../devices/types.js';
 import type { Finding, FixResult, FlowStage, Plan } from '../rescue-plugins/types.js';
-import type { SpaceSummary } from '../backup/types.js';
+import type { SpaceSummary } from '../backup/spaces/types.js';
 import type { LogEntry } from '../core/log.js';
 
 /** What went wrong and what to do next: every error a screen shows has both. */

@@ -12,9 +12,9 @@ import { needs } from '../helpers/env.js';
 import { fixtureImage } from '../helpers/images.js';
 import { assertNothingLeft, build, runFirstaid, sandbox } from './systems-helpers.js';
 import { makeEnv, type Env } from './fixtures-backup/setup.js';
-import { openBackupStore, defaultStoreDir } from '../../src/backup/store.js';
+import { openBackupStore, defaultStoreDir } from '../../src/backup/spaces/store.js';
 import { TargetRoot } from '../../src/core/target-root.js';
-import type { SpaceSummary } from '../../src/backup/types.js';
+import type { SpaceSummary } from '../../src/backup/spaces/types.js';
 
 /** Two spaces: a committed grub one and an interrupted fstab one. */
 async function populate(env: Env, storeDir = env.storeDir): Promise<{ grub: string; fstab: string }> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatListing, formatSpace, humanSize } from '../../src/backup/listing.js';
-import type { SpaceSummary } from '../../src/backup/types.js';
+import { formatListing, formatSpace, humanSize } from '../../src/backup/spaces/listing.js';
+import type { SpaceSummary } from '../../src/backup/spaces/types.js';
 
 function sum(p: Partial<SpaceSummary> & { id: string }): SpaceSummary {
   return {

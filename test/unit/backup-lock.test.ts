@@ -4,8 +4,8 @@ import { mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync, readFileSync
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StoreLock, processStartTicks, bootId, ownerIsDead } from '../../src/backup/lock.js';
-import { checkStoreUsable, defaultStoreDir, openBackupStore } from '../../src/backup/store.js';
+import { StoreLock, processStartTicks, bootId, ownerIsDead } from '../../src/backup/spaces/lock.js';
+import { checkStoreUsable, defaultStoreDir, openBackupStore } from '../../src/backup/spaces/store.js';
 import { makeEnv } from '../integration/fixtures-backup/setup.js';
 import { needs } from '../helpers/env.js';
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { makeEnv } from '../integration/fixtures-backup/setup.js';
-import { utcStamp, parseSpaceId, newSpaceId } from '../../src/backup/ids.js';
+import { utcStamp, parseSpaceId, newSpaceId } from '../../src/backup/spaces/ids.js';
 import { needs } from '../helpers/env.js';
 
 test('space ids: UTC timestamp with minutes where minutes belong (FirstAidKit used the month)', async () => {
@@ -295,7 +295,7 @@ test('ranges: bytes of a disk back and forth; refused on a disk of another ident
     const fd = (await import('node:fs')).openSync(disk, 'r+');
     (await import('node:fs')).writeSync(fd, bootCode, 0, 440, 0);
     (await import('node:fs')).closeSync(fd);
-    const { readDiskIdentity } = await import('../../src/backup/identity.js');
+    const { readDiskIdentity } = await import('../../src/backup/spaces/identity.js');
     const identity = (await readDiskIdentity(env.runner, disk))!;
     assert.ok(identity.ptuuid, 'sfdisk gave the disk a PTUUID');
     const s = await env.store.getBackup('grub', env.target, { persistent: true });
@@ -361,7 +361,7 @@ test('revert safety covers ranges: bytes changed after the fix are named, unless
       fs.closeSync(fd);
     };
     poke(0x11); // the broken boot code
-    const { readDiskIdentity } = await import('../../src/backup/identity.js');
+    const { readDiskIdentity } = await import('../../src/backup/spaces/identity.js');
     const identity = (await readDiskIdentity(env.runner, disk))!;
     const s = await env.store.getBackup('grub', env.target, { persistent: true });
     await s.backupRange(disk, 0, 1024 * 1024, 'mbr', identity);
@@ -444,7 +444,7 @@ test('a tree deleted from a space and backed up again is stored again (neither t
 });
 
 test('a pack whose batch failed leaves no file behind, and what it held is stored anew next time', async () => {
-  const { BlobStore } = await import('../../src/backup/blobs.js');
+  const { BlobStore } = await import('../../src/backup/objects/blobs.js');
   const env = await makeEnv({ tree: false });
   try {
     const files = [0, 1, 2].map((i) => {

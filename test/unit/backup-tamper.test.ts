@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, unlinkSync, symlinkSync, truncateSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeEnv, type Env } from '../integration/fixtures-backup/setup.js';
-import type { BackupSpace } from '../../src/backup/types.js';
+import type { BackupSpace } from '../../src/backup/spaces/types.js';
 
 const FSTAB = 'UUID=1234 / ext4 defaults 0 1\n';
 

@@ -4,7 +4,7 @@
  */
 import type { Installation, PartitionRef } from '../../src/devices/types.js';
 import type { Finding, FixResult, Plan } from '../../src/rescue-plugins/types.js';
-import type { SpaceSummary } from '../../src/backup/types.js';
+import type { SpaceSummary } from '../../src/backup/spaces/types.js';
 import type { LogEntry } from '../../src/core/log.js';
 import { FirstaidError } from '../../src/core/errors.js';
 import type { BackupEntry, PluginDiagnosis, RevertResult, Services } from '../../src/screens/services.js';

@@ -1,5 +1,5 @@
 /**
- * A big tree's copies on two threads (src/backup/share-work.ts): the helper really takes part,
+ * A big tree's copies on two threads (src/backup/copy/share-work.ts): the helper really takes part,
  * results come back in order, its failures surface with their code and path, and a helper
  * that cannot start leaves the work to this thread. Real files, a real worker thread.
  */
@@ -11,11 +11,11 @@ import { tmpdir, availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
-import { BlobStore } from '../../src/backup/blobs.js';
-import { EARLY_SYNC_BYTES } from '../../src/backup/early-sync.js';
-import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/share-work.js';
-import { copyTasks, endCopyBatch, type CopyContext } from '../../src/backup/copy-tasks.js';
-import { PACK_FILE_MAX } from '../../src/backup/packs.js';
+import { BlobStore } from '../../src/backup/objects/blobs.js';
+import { EARLY_SYNC_BYTES } from '../../src/backup/objects/early-sync.js';
+import { shareWork, SHARE_MIN_ITEMS, type ShareOptions } from '../../src/backup/copy/share-work.js';
+import { copyTasks, endCopyBatch, type CopyContext } from '../../src/backup/copy/copy-tasks.js';
+import { PACK_FILE_MAX } from '../../src/backup/objects/packs.js';
 import { bundleOptions } from '../../scripts/bundle-options.mjs';
 
 const twoCores = availableParallelism() > 1;
@@ -192,7 +192,7 @@ test('deferred objects start a background syncfs every EARLY_SYNC_BYTES; the com
 });
 
 test('a restore entry done twice (a helper stopped mid-batch, its batch redone here) replaces what the first left', async () => {
-  const { restoreEntry } = await import('../../src/backup/tree-entry.js');
+  const { restoreEntry } = await import('../../src/backup/copy/tree-entry.js');
   const dir = mkdtempSync(join(tmpdir(), 'fa-twice-'));
   try {
     const blobs = new BlobStore(join(dir, 'space'));

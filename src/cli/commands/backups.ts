@@ -9,10 +9,10 @@ import { constants } from 'node:fs';
 import type { CliCommand, CliContext } from '../context.js';
 import { FirstaidError, UsageError, type ExitCode } from '../../core/errors.js';
 import { TargetRoot } from '../../core/target-root.js';
-import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../../backup/store.js';
-import type { BackupStore } from '../../backup/types.js';
-import { formatListing, formatSpace } from '../../backup/listing.js';
-import { parseSpaceId } from '../../backup/ids.js';
+import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../../backup/spaces/store.js';
+import type { BackupStore } from '../../backup/spaces/types.js';
+import { formatListing, formatSpace } from '../../backup/spaces/listing.js';
+import { parseSpaceId } from '../../backup/spaces/ids.js';
 
 const SUBCOMMANDS = ['list', 'show', 'verify', 'delete'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];

@@ -8,8 +8,8 @@
 import { SessionLog } from '../../../src/core/log.js';
 import { Runner } from '../../../src/core/runner.js';
 import { TargetRoot } from '../../../src/core/target-root.js';
-import { openBackupStore } from '../../../src/backup/store.js';
-import { StoreLock } from '../../../src/backup/lock.js';
+import { openBackupStore } from '../../../src/backup/spaces/store.js';
+import { StoreLock } from '../../../src/backup/spaces/lock.js';
 
 const [mode, storeDir, rootDir, countArg] = process.argv.slice(2);
 const log = new SessionLog();

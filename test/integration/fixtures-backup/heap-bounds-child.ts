@@ -6,9 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { boundHeapGrowth } from '../../../src/core/memory.js';
-import { BlobStore } from '../../../src/backup/blobs.js';
-import { shareWork } from '../../../src/backup/share-work.js';
-import { copyTasks, endCopyBatch, type CopyContext } from '../../../src/backup/copy-tasks.js';
+import { BlobStore } from '../../../src/backup/objects/blobs.js';
+import { shareWork } from '../../../src/backup/copy/share-work.js';
+import { copyTasks, endCopyBatch, type CopyContext } from '../../../src/backup/copy/copy-tasks.js';
 
 const [tree, spaceDir] = process.argv.slice(2) as [string, string];
 boundHeapGrowth();

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { SessionLog } from '../../../src/core/log.js';
 import { Runner } from '../../../src/core/runner.js';
 import { TargetRoot } from '../../../src/core/target-root.js';
-import { openBackupStore } from '../../../src/backup/store.js';
-import type { BackupStore } from '../../../src/backup/types.js';
+import { openBackupStore } from '../../../src/backup/spaces/store.js';
+import type { BackupStore } from '../../../src/backup/spaces/types.js';
 
 export interface Env {
   base: string;

@@ -7,22 +7,22 @@
 import { open, rm, lstat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { FirstaidError } from '../core/errors.js';
-import type { Runner } from '../core/runner.js';
-import type { SessionLog } from '../core/log.js';
-import type { TargetRoot } from '../core/target-root.js';
-import type { DiskIdentity } from '../devices/types.js';
+import { FirstaidError } from '../../core/errors.js';
+import type { Runner } from '../../core/runner.js';
+import type { SessionLog } from '../../core/log.js';
+import type { TargetRoot } from '../../core/target-root.js';
+import type { DiskIdentity } from '../../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
-import { BlobStore } from './blobs.js';
-import { hashRange } from './hash-file.js';
+import { BlobStore } from '../objects/blobs.js';
+import { hashRange } from '../objects/hash-file.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
 import { readManifest, manifestFileDigest, writeManifest, digestOf, ManifestError, type Manifest } from './manifest.js';
-import { capture, restoreObject, stateHash, UnsupportedFileError } from './tree.js';
+import { capture, restoreObject, stateHash, UnsupportedFileError } from '../copy/tree.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
-import { objectProblems } from './object-problems.js';
-import { writeRangeBack } from './range-write.js';
+import { objectProblems } from '../objects/object-problems.js';
+import { writeRangeBack } from '../objects/range-write.js';
 import type { StoreLock } from './lock.js';
-import { syncFilesystem } from './syncfs.js';
+import { syncFilesystem } from '../objects/syncfs.js';
 
 /** What a space needs from its store. */
 export interface SpaceHost {

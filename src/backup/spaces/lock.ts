@@ -9,7 +9,7 @@ import { readFile, writeFile, rename, rm, unlink, stat } from 'node:fs/promises'
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FirstaidError } from '../core/errors.js';
+import { FirstaidError } from '../../core/errors.js';
 
 export const LOCK_DIR = '.lock';
 const OWNER_FILE = 'owner.json';

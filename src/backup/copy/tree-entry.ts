@@ -5,9 +5,9 @@
 import { chmodSync, chownSync, lchownSync, lutimesSync, renameSync, symlinkSync, utimesSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, basename } from 'node:path';
-import type { ManifestObject } from './types.js';
-import type { BlobStore } from './blobs.js';
-import { unlinkQuietly } from './chunk-io.js';
+import type { ManifestObject } from '../spaces/types.js';
+import type { BlobStore } from '../objects/blobs.js';
+import { unlinkQuietly } from '../objects/chunk-io.js';
 
 function tmpBeside(hostPath: string): string {
   return join(dirname(hostPath), `.${basename(hostPath)}.firstaid-${randomBytes(4).toString('hex')}.tmp`);

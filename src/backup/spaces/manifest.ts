@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/atomic-write.js';
-import { hashFile } from './hash-file.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
+import { hashFile } from '../objects/hash-file.js';
 import type { ManifestObject, ObjectType } from './types.js';
 import { badEntryPath, badObjectName, badOrigin, isSha256, parseSpaceId } from './ids.js';
 

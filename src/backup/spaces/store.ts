@@ -3,16 +3,16 @@
  * target's own disk by default so a backup survives the reboot a repair needs. Never falls
  * back to the live system's RAM: a read-only or full store is an error asking for another.
  */
-import { boundHeapGrowth } from '../core/memory.js';
+import { boundHeapGrowth } from '../../core/memory.js';
 import { mkdir, chmod, readdir, rename, rm, access, statfs, stat, lstat, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { FirstaidError } from '../core/errors.js';
-import { fsyncDir } from '../core/atomic-write.js';
-import type { Runner } from '../core/runner.js';
-import type { SessionLog } from '../core/log.js';
-import type { TargetRoot } from '../core/target-root.js';
+import { FirstaidError } from '../../core/errors.js';
+import { fsyncDir } from '../../core/atomic-write.js';
+import type { Runner } from '../../core/runner.js';
+import type { SessionLog } from '../../core/log.js';
+import type { TargetRoot } from '../../core/target-root.js';
 import type { BackupOptions, BackupSpace, BackupStore, CloseOptions, SpaceSummary } from './types.js';
 import { isPluginId, newSpaceId, parseSpaceId } from './ids.js';
 import { MANIFEST_VERSION, ManifestError, manifestTotals, readManifest, writeManifest, type Manifest } from './manifest.js';

@@ -5,7 +5,7 @@
  * does not give back at once. Between leases it does not keep the process alive (unref).
  */
 import { Worker } from 'node:worker_threads';
-import { keepHeapBounds } from '../core/memory.js';
+import { keepHeapBounds } from '../../core/memory.js';
 
 const IDLE_MS = 5000;
 

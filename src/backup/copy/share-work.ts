@@ -6,7 +6,7 @@
  * without harm (objects are content-addressed, restores replace through temp names).
  */
 import { availableParallelism } from 'node:os';
-import { breathe } from '../core/slices.js';
+import { breathe } from '../../core/slices.js';
 import { leaseHelper } from './helper-thread.js';
 import type { CopyContext, CopyItem, CopyResult, CopyTaskKind } from './copy-tasks.js';
 

@@ -3,8 +3,8 @@
  * target paths (as the installation sees them), resolved through the space's TargetRoot,
  * so a manifest still means something after a reboot with different mount points.
  */
-import type { DiskIdentity } from '../devices/types.js';
-import type { TargetRoot } from '../core/target-root.js';
+import type { DiskIdentity } from '../../devices/types.js';
+import type { TargetRoot } from '../../core/target-root.js';
 
 export type ObjectType = 'file' | 'directory' | 'symlink' | 'value' | 'range';
 

@@ -7,19 +7,19 @@ import { lstat, readlink, mkdir, rm, utimes, rename, open } from 'node:fs/promis
 import { type Dirent, chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, utimesSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { fsyncDir } from '../core/atomic-write.js';
-import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../core/xattr.js';
-import type { Runner } from '../core/runner.js';
-import type { ManifestObject } from './types.js';
-import type { BlobStore, PutFileResult } from './blobs.js';
-import { hashFile } from './hash-file.js';
-import { unlinkQuietly } from './chunk-io.js';
-import { breathe } from '../core/slices.js';
+import { fsyncDir } from '../../core/atomic-write.js';
+import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../../core/xattr.js';
+import type { Runner } from '../../core/runner.js';
+import type { ManifestObject } from '../spaces/types.js';
+import type { BlobStore, PutFileResult } from '../objects/blobs.js';
+import { hashFile } from '../objects/hash-file.js';
+import { unlinkQuietly } from '../objects/chunk-io.js';
+import { breathe } from '../../core/slices.js';
 import { shareWork } from './share-work.js';
-import { EarlySync } from './early-sync.js';
+import { EarlySync } from '../objects/early-sync.js';
 import { stageFile, placeSymlinkSync } from './tree-entry.js';
 import { copyTasks, endCopyBatch, type CopyContext, type RestoreItem } from './copy-tasks.js';
-import type { SessionLog } from '../core/log.js';
+import type { SessionLog } from '../../core/log.js';
 
 function meta(st: Stats): Pick<ManifestObject, 'mode' | 'uid' | 'gid' | 'mtime'> {
   return { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime.toISOString() };

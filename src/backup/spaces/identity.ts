@@ -3,8 +3,8 @@
  * comparison a range restore uses to refuse writing to a different disk.
  */
 import { stat } from 'node:fs/promises';
-import type { DiskIdentity } from '../devices/types.js';
-import type { Runner } from '../core/runner.js';
+import type { DiskIdentity } from '../../devices/types.js';
+import type { Runner } from '../../core/runner.js';
 
 export async function readDiskIdentity(runner: Runner, device: string): Promise<DiskIdentity | null> {
   let st;

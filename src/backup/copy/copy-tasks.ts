@@ -3,9 +3,9 @@
  * both threads, named so that a batch can cross the thread boundary as plain data.
  */
 import { join } from 'node:path';
-import { BlobStore, type PutFileResult } from './blobs.js';
+import { BlobStore, type PutFileResult } from '../objects/blobs.js';
 import { restoreEntry } from './tree-entry.js';
-import type { ManifestObject } from './types.js';
+import type { ManifestObject } from '../spaces/types.js';
 
 /** Which space's objects a batch reads or writes, and where its items' paths start. */
 export interface CopyContext {

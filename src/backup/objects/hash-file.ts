@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { breathe } from '../core/slices.js';
+import { breathe } from '../../core/slices.js';
 import { giveChunk, openRegular, readBuffer, takeChunk } from './chunk-io.js';
 
 /** sha256 of a regular file (never through a symlink), read in slices of 1 MB chunks. */

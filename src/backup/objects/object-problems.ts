@@ -4,9 +4,9 @@
  * is found.
  */
 import { lstat } from 'node:fs/promises';
-import { breathe } from '../core/slices.js';
+import { breathe } from '../../core/slices.js';
 import type { BlobStore } from './blobs.js';
-import type { ManifestObject } from './types.js';
+import type { ManifestObject } from '../spaces/types.js';
 
 /** Problems of one object's stored files (its entries too), each naming the object. */
 export async function objectProblems(blobs: BlobStore, o: ManifestObject): Promise<string[]> {

@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { FirstaidError } from '../core/errors.js';
+import { FirstaidError } from '../../core/errors.js';
 import { giveChunk, takeChunk } from './chunk-io.js';
 
 export async function writeRangeBack(objectPath: string, name: string, device: string, offset: number, length: number): Promise<void> {
