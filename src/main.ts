@@ -2,7 +2,7 @@
  * Entry point of the bundle: parse the command line, run a CLI command or the screens,
  * always tear down what was set up, and turn every failure into message + next step.
  */
-import { parseCommandLine } from './cli/options.js';
+import { commandNameOf, parseCommandLine } from './cli/options.js';
 import { HELP } from './cli/help.js';
 import { SessionLog } from './core/log.js';
 import { Runner } from './core/runner.js';
@@ -30,7 +30,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
   const teardown = new Teardown();
   const removeSignals = teardownOnSignals(teardown, (sig) => log?.warn(`received ${sig}: undoing mounts and loop devices`));
   try {
-    const { options, positionals } = parseCommandLine(argv);
+    const named = commandNameOf(argv);
+    // Commands (and the core behind them) load only when one is named: the screens start sooner.
+    const command = named === undefined ? undefined : (await import('./cli/commands/index.js')).COMMANDS.find((c) => c.name === named);
+    const { options, positionals, flags } = parseCommandLine(argv, command?.options);
     json = options.json;
     if (options.version) {
       process.stdout.write(`firstaid ${VERSION}\n`);
@@ -46,6 +49,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     const ctx: CliContext = {
       options,
       args,
+      flags,
       log,
       runner,
       teardown,
@@ -62,9 +66,6 @@ export async function main(argv: string[]): Promise<ExitCode> {
       const { startTui } = await import('./tui.js');
       return await startTui(ctx);
     }
-    // Commands (and the core behind them) load only when one is named: the screens start sooner.
-    const { COMMANDS } = await import('./cli/commands/index.js');
-    const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`Unknown command "${name}".`);
     return await command.run(ctx);
   } catch (err) {

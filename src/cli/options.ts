@@ -1,5 +1,5 @@
 /** Global options, accepted by every command, before or after the command's name. */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
 
 export interface GlobalOptions {
@@ -19,38 +19,58 @@ export interface GlobalOptions {
   logFile?: string;
 }
 
+/** A command's own options (parseArgs form), beside the global ones. */
+export type CommandOptionSpec = NonNullable<ParseArgsConfig['options']>;
+/** Values of a command's own options, by their long names. */
+export type CommandFlags = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
 export interface ParsedCommandLine {
   options: GlobalOptions;
   /** Command name and its positional arguments. */
   positionals: string[];
+  /** The named command's own options (empty when it declares none). */
+  flags: CommandFlags;
 }
 
-export function parseCommandLine(argv: string[]): ParsedCommandLine {
+const GLOBAL_OPTIONS = {
+  image: { type: 'string' },
+  root: { type: 'string' },
+  'backup-store': { type: 'string' },
+  system: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  yes: { type: 'boolean', short: 'y', default: false },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'V', default: false },
+  choice: { type: 'string', multiple: true },
+  log: { type: 'string' },
+} as const satisfies CommandOptionSpec;
+
+/** The command's name: the first positional, found without knowing the command's options. */
+export function commandNameOf(argv: string[]): string | undefined {
+  const loose = parseArgs({ args: argv, allowPositionals: true, strict: false, options: GLOBAL_OPTIONS });
+  return loose.positionals[0];
+}
+
+/**
+ * Parses argv with the global options and `commandOptions` (the named command's own).
+ * A command option may not reuse a global option's name.
+ */
+export function parseCommandLine(argv: string[], commandOptions: CommandOptionSpec = {}): ParsedCommandLine {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        image: { type: 'string' },
-        root: { type: 'string' },
-        'backup-store': { type: 'string' },
-        system: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'V', default: false },
-        choice: { type: 'string', multiple: true },
-        log: { type: 'string' },
-      },
+      options: { ...commandOptions, ...GLOBAL_OPTIONS },
     });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, '.'));
   }
-  const v = parsed.values;
+  // The global options' values, typed as parseArgs types them.
+  const v = parsed.values as ReturnType<typeof parseArgs<{ options: typeof GLOBAL_OPTIONS; allowPositionals: true; strict: true }>>['values'];
   if (v.image && v.root) throw new UsageError('--image and --root cannot be used together.', 'Give one target: a disk image (--image FILE) or a mounted root (--root DIR).');
   const choices: Record<string, string> = {};
   for (const c of v.choice ?? []) {
@@ -74,5 +94,6 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
       choices,
     },
     positionals: parsed.positionals,
+    flags: Object.fromEntries(Object.keys(commandOptions).map((k) => [k, (parsed.values as CommandFlags)[k]])),
   };
 }
