@@ -13,7 +13,7 @@ import type { Runner, RunOptions, RunResult } from '../core/runner.js';
 import type { SessionLog } from '../core/log.js';
 import type { Teardown, TeardownHandle } from '../core/teardown.js';
 import { FirstaidError } from '../core/errors.js';
-import type { ChrootEnv } from '../rescue-plugins/types.js';
+import type { ChrootEnv } from './types.js';
 
 const BASIC_NODES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
 

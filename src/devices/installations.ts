@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
 import type { TargetRoot } from '../core/target-root.js';
 import type { Runner } from '../core/runner.js';
 import { ToolMissingError } from '../core/errors.js';
-import { entries, parseFstab } from '../rescue-plugins/fstab/parse.js';
+import { entries, parseFstab } from './fstab-parse.js';
 import type { BlockDevice, FstabSummaryEntry, GrubFacts, Installation, PartitionRef } from './types.js';
 import { flattenDevices } from './lsblk.js';
 import { parseOsRelease, prettyName } from './os-release.js';

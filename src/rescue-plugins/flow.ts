@@ -10,28 +10,13 @@ import type { Teardown } from '../core/teardown.js';
 import { FirstaidError, asFirstaidError } from '../core/errors.js';
 import type { BlockDevice, MountedSystem } from '../devices/types.js';
 import type { BackupSpace, BackupStore } from '../backup/spaces/types.js';
-import { openBackupStore, defaultStoreDir, checkStoreUsable } from '../backup/spaces/store.js';
-import type { Finding, FixResult, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
+import { checkStoreUsable } from '../backup/spaces/store.js';
+import type { Finding, FixResult, FlowDeps, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
 
 export { revertFix, parseBackupRef, describeObject, type RevertResult } from './revert.js';
-
-export interface FlowDeps {
-  runner: Runner;
-  log: SessionLog;
-  teardown: Teardown;
-  /** An open store; when absent the engine opens `storeDir` (or the target's default) itself,
-   *  after the target is read-write (the default store lives on the target's own disk). */
-  store?: BackupStore;
-  /** --backup-store DIR. */
-  storeDir?: string;
-  system: MountedSystem;
-  /** Every block device of the session (fstab sources resolve against these). */
-  devices: BlockDevice[];
-  signal?: AbortSignal;
-  onProgress?: (stage: FlowStage, message: string) => void;
-}
+export type { FlowDeps } from './types.js';
 
 export interface PluginDiagnosis {
   pluginId: string;
@@ -49,7 +34,7 @@ export interface RunFixOptions {
 
 /** The context a plugin step receives. `readOnly` contexts refuse remountReadWrite (diagnose). */
 export function buildPluginContext(
-  deps: FlowDeps,
+  deps: Omit<FlowDeps, 'openStore' | 'teardown'>,
   choices: Record<string, string>,
   stage: () => FlowStage,
   opts: { readOnly: boolean },
@@ -178,12 +163,6 @@ async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem)
   }
 }
 
-async function openStore(deps: FlowDeps): Promise<BackupStore> {
-  if (deps.store) return deps.store;
-  const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
-  return openBackupStore(dir, { runner: deps.runner, log: deps.log });
-}
-
 function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): FixResult {
   return {
     pluginId: plugin.id,
@@ -257,7 +236,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     progress('mounting the target read-write');
     await deps.system.remountReadWrite();
     await checkTargetRoom(plan.touches, deps.system);
-    store = await openStore(deps);
+    store = await deps.openStore();
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
     await backUp(space, plan, deps.system, progress);

@@ -4,9 +4,13 @@
  * plugin, orders the steps, backs up everything a plan declares it touches, restores on
  * failure, and refuses to run a plan whose backup did not complete.
  */
-import type { BlockDevice, EspAccess, Installation } from '../devices/types.js';
+import type { BlockDevice, ChrootEnv, EspAccess, Installation, MountedSystem } from '../devices/types.js';
+import type { Teardown } from '../core/teardown.js';
+import type { BackupStore } from '../backup/spaces/types.js';
 import type { TargetRoot } from '../core/target-root.js';
-import type { Runner, RunOptions, RunResult } from '../core/runner.js';
+import type { Runner } from '../core/runner.js';
+
+export type { ChrootEnv } from '../devices/types.js';
 import type { SessionLog } from '../core/log.js';
 
 export type FindingState = 'checked' | 'detected' | 'fixed' | 'error' | 'skipped';
@@ -62,12 +66,6 @@ export interface Plan {
   data?: Record<string, unknown>;
 }
 
-export interface ChrootEnv {
-  /** Host path of the chroot's root. */
-  readonly root: string;
-  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
-}
-
 /** What the flow engine hands a plugin. */
 export interface PluginContext {
   system: Installation;
@@ -119,4 +117,22 @@ export interface FixResult {
   restored: boolean;
   error: { message: string; hint: string } | null;
   plan: Plan;
+}
+
+/** What the flow engine needs from its caller (built once, in src/app/flow-deps.ts). */
+export interface FlowDeps {
+  runner: Runner;
+  log: SessionLog;
+  teardown: Teardown;
+  /**
+   * Opens the backup store for writing when the engine first needs it (the default store lives
+   * on the target's own disk, so this makes it read-write). The app decides which store it is;
+   * `dir` is a store directory the person named (the path of a backup directory).
+   */
+  openStore(dir?: string): Promise<BackupStore>;
+  system: MountedSystem;
+  /** Every block device of the session (fstab sources resolve against these). */
+  devices: BlockDevice[];
+  signal?: AbortSignal;
+  onProgress?: (stage: FlowStage, message: string) => void;
 }

@@ -7,12 +7,13 @@ import { FirstaidError } from '../core/errors.js';
 import { Teardown, type TeardownHandle } from '../core/teardown.js';
 import type { CliContext } from '../cli/context.js';
 import { openTargetSession } from '../devices/session.js';
-import { describeSpec, targetSpecFromOptions } from '../devices/open-system.js';
+import { describeSpec, targetSpecFromOptions } from '../devices/target-spec.js';
+import { buildFlowDeps } from '../app/flow-deps.js';
+import { openStore } from '../app/store.js';
 import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
 import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
 import type { Finding, FlowStage } from '../rescue-plugins/types.js';
-import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/spaces/store.js';
 import type { BackupEntry, OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
 import { toUserError } from './tasks.js';
 
@@ -78,16 +79,11 @@ export class RealServices implements Services {
 
   private deps(onProgress?: OnProgress, signal?: AbortSignal): FlowDeps {
     if (!this.session || !this.system || !this.sessionTeardown) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system first (Repair a system).');
-    return {
-      runner: this.ctx.runner,
-      log: this.ctx.log,
+    return buildFlowDeps(this.ctx, this.session, this.system, {
       teardown: this.sessionTeardown,
-      system: this.system,
-      devices: this.session.devices,
-      ...(this.ctx.options.backupStore !== undefined ? { storeDir: this.ctx.options.backupStore } : {}),
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress: (stage: FlowStage, message: string) => onProgress({ step: `${stage}: ${message}`, stage, cancellable: !UNSAFE.includes(stage) }) } : {}),
-    };
+    });
   }
 
   async diagnose(onProgress?: OnProgress, signal?: AbortSignal): Promise<PluginDiagnosis[]> {
@@ -122,14 +118,8 @@ export class RealServices implements Services {
     }
   }
 
-  private async storeDir(): Promise<string> {
-    if (this.ctx.options.backupStore !== undefined) return this.ctx.options.backupStore;
-    if (!this.system) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system whose backups to list.');
-    return defaultStoreDir(this.system.target);
-  }
-
   async listBackups(): Promise<BackupEntry[]> {
-    const store = await openBackupStoreReadOnly(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    const store = await openStore(this.ctx, { system: this.system }, 'read');
     const list = await store.list();
     const target = this.system?.target;
     if (!target) return list; // --backup-store without a system: host paths are the real ones
@@ -161,8 +151,7 @@ export class RealServices implements Services {
   }
 
   async deleteBackup(backupId: string): Promise<void> {
-    if (this.ctx.options.backupStore === undefined) await this.system?.remountReadWrite();
-    const store = await openBackupStore(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    const store = await openStore(this.ctx, { system: this.system }, 'write');
     await store.deleteSpace(backupId);
   }
 

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanFilter } from '../../src/devices/session.js';
-import { pickInstallation, targetSpecFromOptions, noInstallationError } from '../../src/devices/open-system.js';
+import { pickInstallation, noInstallationError } from '../../src/devices/pick-installation.js';
+import { targetSpecFromOptions } from '../../src/devices/target-spec.js';
 import { FirstaidError } from '../../src/core/errors.js';
 import type { BlockDevice, Installation, TargetSession } from '../../src/devices/types.js';
-import type { GlobalOptions } from '../../src/cli/options.js';
+import type { GlobalOptions } from '../../src/app/options.js';
 
 function dev(name: string, o: Partial<BlockDevice> = {}): BlockDevice {
   return {

@@ -1,6 +1,6 @@
 /** Block devices and facts for the fstab unit tests (shaped like lsblk output of the fixture images). */
 import type { BlockDevice, PartitionRef } from '../../src/devices/types.js';
-import { parseFstab } from '../../src/rescue-plugins/fstab/parse.js';
+import { parseFstab } from '../../src/devices/fstab-parse.js';
 import { checkFstab, pathsToCheck } from '../../src/rescue-plugins/fstab/checks.js';
 import type { Finding } from '../../src/rescue-plugins/types.js';
 

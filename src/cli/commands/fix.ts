@@ -3,23 +3,13 @@
  * show the plan, confirm, then back up -> apply -> verify through the flow engine.
  * Nothing to fix means nothing written: no backup, no read-write mount.
  */
-import { createInterface } from 'node:readline/promises';
 import type { CliCommand } from '../context.js';
 import { UsageError } from '../../core/errors.js';
-import { openFlow, formatFindings, formatPlan, formatResult } from '../flow-cli.js';
+import { openFlow } from '../../app/flow-deps.js';
+import { formatFindings, formatPlan, formatResult } from '../flow-cli.js';
 import { diagnosePlugin, planFix, planIsEmpty, runFix, effectiveChoices } from '../../rescue-plugins/flow.js';
 import { requirePlugin } from '../../rescue-plugins/registry.js';
 import { isProblem } from '../../rescue-plugins/findings.js';
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 export const fixCommand: CliCommand = {
   name: 'fix',
@@ -66,10 +56,10 @@ export const fixCommand: CliCommand = {
       return 0;
     }
     if (!opts.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      if (!ctx.io.canPrompt) {
         throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'Without a terminal firstaid cannot ask; nothing was changed.');
       }
-      if (!(await confirm('Back up, then apply this plan?'))) {
+      if (!(await ctx.io.confirm('Back up, then apply this plan?'))) {
         ctx.out('Nothing was changed.');
         return 1;
       }
