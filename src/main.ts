@@ -18,7 +18,7 @@ const VERSION = typeof FIRSTAID_VERSION === 'string' ? FIRSTAID_VERSION : 'dev';
 function printError(err: unknown, json: boolean): ExitCode {
   const e = asFirstaidError(err);
   if (json) {
-    process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint, ...(Object.keys(e.details).length > 0 ? { details: e.details } : {}) } }, null, 2) + '\n');
   } else {
     process.stderr.write(`firstaid: ${e.message}\n  ${e.hint}\n`);
   }

@@ -11,6 +11,8 @@ import { FirstaidError, asFirstaidError } from '../core/errors.js';
 import type { BlockDevice, MountedSystem } from '../devices/types.js';
 import type { BackupSpace, BackupStore } from '../backup/spaces/types.js';
 import { checkStoreUsable } from '../backup/spaces/store.js';
+import { freeBytes } from '../core/free-space.js';
+import { openScratchFat } from '../devices/scratch-fat.js';
 import type { Finding, FixResult, FlowDeps, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
@@ -34,7 +36,7 @@ export interface RunFixOptions {
 
 /** The context a plugin step receives. `readOnly` contexts refuse remountReadWrite (diagnose). */
 export function buildPluginContext(
-  deps: Omit<FlowDeps, 'openStore' | 'teardown'>,
+  deps: Omit<FlowDeps, 'openStore'>,
   choices: Record<string, string>,
   stage: () => FlowStage,
   opts: { readOnly: boolean },
@@ -59,6 +61,10 @@ export function buildPluginContext(
       await system.remountReadWrite();
     },
     chroot: () => system.chroot(),
+    scratchFat: async (o) => {
+      const chroot = await system.chroot();
+      return openScratchFat(deps, { mountpoint: await system.target.resolve(o.mountpoint), chrootRoot: chroot.root, method: o.method });
+    },
     esp: () => system.esp(),
   };
 }
@@ -148,16 +154,13 @@ async function neededBytes(touches: readonly Touch[], system: MountedSystem): Pr
 
 /**
  * The fix rewrites the paths it touches on the target (atomically: old and new side by side), so the
- * target needs that much room too; a full target is refused before anything is written. Only the
- * space available to ordinary users counts: ext4 keeps part of root's reserve even from root.
+ * target needs that much room too; a full target is refused before anything is written.
  */
 async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem): Promise<void> {
   const paths = touches.filter((t) => t.kind === 'path');
   if (paths.length === 0) return;
-  const { statfs } = await import('node:fs/promises');
   const need = (await neededBytes(paths, system)) - 1024 * 1024 + 256 * 1024;
-  const fs = await statfs(system.target.root);
-  const free = fs.bavail * fs.bsize;
+  const free = await freeBytes(system.target.root);
   if (free < need) {
     throw new FirstaidError('target-full', `The installation's filesystem is full: ${free} bytes free, the fix needs about ${need}.`, 'Nothing was changed. Free some space on it first (e.g. remove old files under /var/log or /var/cache/apt), then run the fix again.');
   }

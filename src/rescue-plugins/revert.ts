@@ -61,7 +61,7 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   const devices = await restoreDevices(space, deps);
   const changed = await space.changedSinceFix(devices);
   if (changed.length > 0 && !opts.force) {
-    throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`);
+    throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`, 1, { details: { changed } });
   }
   const objects = await space.list();
   deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);

@@ -5,6 +5,7 @@
  * failure, and refuses to run a plan whose backup did not complete.
  */
 import type { BlockDevice, ChrootEnv, EspAccess, Installation, MountedSystem } from '../devices/types.js';
+import type { ScratchFat } from '../devices/scratch-fat.js';
 import type { Teardown } from '../core/teardown.js';
 import type { BackupStore } from '../backup/spaces/types.js';
 import type { TargetRoot } from '../core/target-root.js';
@@ -38,9 +39,14 @@ export type Touch =
 
 export type PlanAction =
   | { kind: 'edit-file'; path: string; before: string | null; after: string; diff: string }
-  | { kind: 'run'; argv: string[]; inChroot: boolean; why: string }
+  | { kind: 'run'; argv: string[]; inChroot: boolean; why: string; bootloader?: BootloaderInstall }
   | { kind: 'write-range'; device: string; offset: number; length: number; why: string }
   | { kind: 'note'; text: string };
+
+/** A run that installs a boot loader says for which platform (and, for UEFI, where the ESP is mounted in the installation). */
+export type BootloaderInstall =
+  | { platform: 'i386-pc'; disk: string }
+  | { platform: 'x86_64-efi'; espDir: string };
 
 /** A choice a plan offers the person (e.g. nofail vs comment out). */
 export interface PlanChoice {
@@ -84,6 +90,11 @@ export interface PluginContext {
   chroot(): Promise<ChrootEnv>;
   /** The installation's ESP (kernel vfat or mtools), or null when it has none. */
   esp(): Promise<EspAccess | null>;
+  /**
+   * A scratch FAT filesystem mounted over `mountpoint` (a path of the installation), its loop
+   * device visible in the chroot; undone by release() or the session teardown (signals too).
+   */
+  scratchFat(o: { mountpoint: string; method: 'kernel' | 'fuse' }): Promise<ScratchFat>;
 }
 
 export interface RescuePlugin {

@@ -15,7 +15,6 @@ import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps 
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
 import type { Finding, FlowStage } from '../rescue-plugins/types.js';
 import type { BackupEntry, OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
-import { toUserError } from './tasks.js';
 
 /** Stages after which stopping midway would leave a half-applied fix (the engine restores on failure). */
 const UNSAFE: FlowStage[] = ['apply', 'verify', 'restore'];
@@ -142,10 +141,8 @@ export class RealServices implements Services {
       this.findings.clear();
       return { backupId, ok: true, error: null, changedSinceFix: [], restored: r.objects };
     } catch (err) {
-      const e = toUserError(err);
-      if (e.code !== 'changed-since-fix') throw err;
-      // The engine names the changed origins in its message: "...: /a, /b".
-      const list = e.message.slice(e.message.indexOf(': ') + 2).split(', ').filter(Boolean);
+      if (!(err instanceof FirstaidError) || err.code !== 'changed-since-fix') throw err;
+      const list = (err.details['changed'] as string[] | undefined) ?? [];
       return { backupId, ok: false, error: { message: 'Some files changed after the fix, so nothing was restored.', hint: 'Look at the list; press f to restore anyway (overwrites those changes).' }, changedSinceFix: list };
     }
   }

@@ -28,7 +28,7 @@ export async function openImageContext(file: string, o: { writable: boolean; rea
     const session = await openTargetSession({ kind: 'image', file }, { runner, log, teardown }, { writable: o.writable });
     if (session.installations.length !== 1) throw new Error(`expected one installation in ${file}, found ${session.installations.length}`);
     const system = await session.mount(session.installations[0]!);
-    const ctx = buildPluginContext({ runner, log, system, devices: session.devices }, {}, () => (o.readOnlyCtx ?? !o.writable ? 'diagnose' : 'apply'), { readOnly: o.readOnlyCtx ?? !o.writable });
+    const ctx = buildPluginContext({ runner, log, teardown, system, devices: session.devices }, {}, () => (o.readOnlyCtx ?? !o.writable ? 'diagnose' : 'apply'), { readOnly: o.readOnlyCtx ?? !o.writable });
     return { ctx, system, session, runner, log, teardown, close: () => teardown.runAll() };
   } catch (err) {
     await teardown.runAll();
