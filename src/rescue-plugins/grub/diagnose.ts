@@ -43,9 +43,7 @@ async function firstExisting(ctx: PluginContext, paths: string[]): Promise<strin
 export async function gatherFacts(ctx: PluginContext): Promise<GrubPlanFacts> {
   const sys = ctx.system;
   const plats = neededPlatforms(sys);
-  const has2 = (await ctx.target.exists('/usr/sbin/grub2-install')) || (await ctx.target.exists('/boot/grub2'));
-  const has1 = (await ctx.target.exists('/usr/sbin/grub-install')) || (await ctx.target.exists('/boot/grub'));
-  const flavour: 'grub' | 'grub2' = has2 && !has1 ? 'grub2' : sys.grub.flavour === 'grub2' && !has1 ? 'grub2' : 'grub';
+  const flavour = sys.grub.flavour;
   const dir = sys.grub.dir ?? (flavour === 'grub2' ? '/boot/grub2' : '/boot/grub');
   const defaultGrub = await ctx.target.readTextIfExists('/etc/default/grub');
   // A GPT disk with i386-pc modules and GRUB's boot code in its MBR was set up for BIOS boot,
