@@ -2,14 +2,20 @@
 import { openTargetSession } from '../devices/session.js';
 import { targetSpecFromOptions } from '../devices/target-spec.js';
 import { pickInstallation } from '../devices/pick-installation.js';
-import type { MountedSystem, TargetSession } from '../devices/types.js';
+import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
+import type { Teardown } from '../core/teardown.js';
 import type { AppContext } from './context.js';
 
 type Ctx = Pick<AppContext, 'options' | 'runner' | 'log' | 'teardown'>;
 
 /** A session on the target the options name (--image, --root, or a scan), registered on `teardown`. */
-export function openSession(ctx: Ctx, opts: { writable: boolean }, teardown = ctx.teardown): Promise<TargetSession> {
-  return openTargetSession(targetSpecFromOptions(ctx.options), { runner: ctx.runner, log: ctx.log, teardown }, opts);
+export function openSession(ctx: Ctx, opts: { writable: boolean }, teardown: Teardown = ctx.teardown): Promise<TargetSession> {
+  return openSessionOn(ctx, targetSpecFromOptions(ctx.options), opts, teardown);
+}
+
+/** A session on another target than the options name (the screens attach an image or a root chosen there). */
+export function openSessionOn(ctx: Ctx, spec: TargetSpec, opts: { writable: boolean }, teardown: Teardown = ctx.teardown): Promise<TargetSession> {
+  return openTargetSession(spec, { runner: ctx.runner, log: ctx.log, teardown }, opts);
 }
 
 /**

@@ -4,7 +4,7 @@
  * to the first frame. The synchronous calls need only the log and the options.
  */
 import type { CliContext } from '../cli/context.js';
-import { describeSpec, targetSpecFromOptions } from '../devices/target-spec.js';
+import { targetLabel, targetOfOptions } from '../app/target-label.js';
 import type { Services } from './services.js';
 
 type Async<K extends keyof Services> = Services[K] extends (...a: infer A) => Promise<infer R> ? (...a: A) => Promise<R> : never;
@@ -31,7 +31,7 @@ export class LazyServices implements Services {
   }
 
   describeTarget(): string {
-    return describeSpec(targetSpecFromOptions(this.ctx.options)).replace(/^the /, '');
+    return targetLabel(targetOfOptions(this.ctx.options));
   }
 
   listSystems = this.forward('listSystems');

@@ -6,8 +6,9 @@
 import { FirstaidError } from '../core/errors.js';
 import { Teardown, type TeardownHandle } from '../core/teardown.js';
 import type { CliContext } from '../cli/context.js';
-import { openTargetSession } from '../devices/session.js';
-import { describeSpec, targetSpecFromOptions } from '../devices/target-spec.js';
+import { describeSpec } from '../devices/target-spec.js';
+import { openSessionOn } from '../app/open-target.js';
+import { targetLabel, targetOfOptions } from '../app/target-label.js';
 import { buildFlowDeps } from '../app/flow-deps.js';
 import { openStore } from '../app/store.js';
 import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
@@ -31,12 +32,12 @@ export class RealServices implements Services {
   readonly dryRun: boolean;
 
   constructor(private readonly ctx: CliContext) {
-    this.spec = targetSpecFromOptions(ctx.options);
+    this.spec = targetOfOptions(ctx.options);
     this.dryRun = ctx.runner.dryRun;
   }
 
   describeTarget(): string {
-    return describeSpec(this.spec).replace(/^the /, '');
+    return targetLabel(this.spec);
   }
 
   private async closeSession(): Promise<void> {
@@ -62,7 +63,7 @@ export class RealServices implements Services {
     const teardown = new Teardown(this.ctx.log);
     this.sessionTeardown = teardown;
     this.sessionHandle = this.ctx.teardown.push('screens: target session', () => teardown.runAll());
-    this.session = await openTargetSession(this.spec, { runner: this.ctx.runner, log: this.ctx.log, teardown }, { writable: true });
+    this.session = await openSessionOn(this.ctx, this.spec, { writable: true }, teardown);
     return this.session.installations;
   }
 

@@ -1,7 +1,6 @@
 /** `firstaid systems [--json]`: the Linux installations on the target, with the evidence for each. */
-import { openTargetSession } from '../../devices/session.js';
 import { noInstallationError } from '../../devices/pick-installation.js';
-import { targetSpecFromOptions } from '../../devices/target-spec.js';
+import { openSession } from '../../app/open-target.js';
 import type { Installation } from '../../devices/types.js';
 import type { CliCommand } from '../context.js';
 
@@ -53,8 +52,7 @@ export function formatInstallation(i: Installation, width = 80): string[] {
 export const systemsCommand: CliCommand = {
   name: 'systems',
   async run(ctx) {
-    const spec = targetSpecFromOptions(ctx.options);
-    const session = await openTargetSession(spec, { runner: ctx.runner, log: ctx.log, teardown: ctx.teardown }, { writable: false });
+    const session = await openSession(ctx, { writable: false });
     if (session.installations.length === 0) throw noInstallationError(session);
     if (ctx.options.json) {
       // notes: candidates skipped or found not to be installations (an addition to { systems }).
