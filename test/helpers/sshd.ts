@@ -151,6 +151,13 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2',
     ];
     const pid = child.pid!;
+    const sessionPids = (): number[] => {
+      try {
+        return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
     return {
       port,
       user: userInfo().username,
@@ -165,15 +172,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
       clientOptions,
       sshArgs: () => ['-F', '/dev/null', '-p', String(port), ...clientOptions()],
       sftpArgs: () => ['-F', '/dev/null', '-P', String(port), ...clientOptions()],
-      sessionPids() {
-        try {
-          return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-        } catch {
-          return [];
-        }
-      },
+      sessionPids,
       async stop() {
-        for (const p of this.sessionPids()) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+        for (const p of sessionPids()) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
         child.kill('SIGTERM');
         await exited(child);
         rmSync(dir, { recursive: true, force: true });
