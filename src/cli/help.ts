@@ -12,6 +12,9 @@ Usage:
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]
                                      the backups of earlier fixes
   firstaid log                       where the session logs are written
+  firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]
+                                     back up other machines: check a pool's
+                                     peers, stage them under YYYY/MM/DD/<peer>
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)

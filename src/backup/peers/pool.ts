@@ -34,7 +34,7 @@ export interface Pool {
 
 export class PoolError extends FirstaidError {
   constructor(message: string) {
-    super('bad-pool', `The pool file is not right: ${message}`, 'Fix the pool file (see "firstaid peers --help" for its fields).', 2);
+    super('bad-pool', `The pool file is not right: ${message}`, 'Fix the pool file: {"peers": [{"name", "type": "local"|"remote", "collectDir", ...}], see README (peers).', 2);
     this.name = 'PoolError';
   }
 }
