@@ -16,6 +16,9 @@ test('the remote listing script, run by a real sh on a real dir: odd names, dotf
     mkdirSync(join(d, 'sub'));
     for (const n of names) writeFileSync(join(d, n), `content of ${n}`);
     symlinkSync('/etc/passwd', join(d, 'link'));
+    // Over 1 MiB: hashed by openssl on the peer (when there), the rest by sha256sum.
+    writeFileSync(join(d, 'big one\nwith newline'), Buffer.alloc(3 << 20, 1));
+    names.push('big one\nwith newline');
     const out = execFileSync('sh', ['-c', remoteCommand(remoteListingWords(d))], { encoding: 'utf8' });
     const l = parseRemoteListing(out, ['cback.collect', 'cback.stage']);
     assert.deepEqual(l.files.map((f) => f.path).sort(), names.filter((n) => n !== 'cback.collect').sort());
@@ -24,6 +27,9 @@ test('the remote listing script, run by a real sh on a real dir: odd names, dotf
     const sp = l.files.find((f) => f.path === 'with space')!;
     assert.equal(sp.size, Buffer.byteLength('content of with space'));
     assert.equal(sp.sha256, execFileSync('sha256sum', [join(d, 'with space')], { encoding: 'utf8' }).slice(0, 64));
+    const big = l.files.find((f) => f.path.startsWith('big one'))!;
+    assert.equal(big.size, 3 << 20);
+    assert.equal(big.sha256, execFileSync('sha256sum', ['-z', join(d, big.path)], { encoding: 'utf8' }).slice(0, 64));
   } finally {
     rmSync(d, { recursive: true, force: true });
   }
