@@ -16,6 +16,8 @@ export interface DiscEnv extends Env {
 
 export async function discEnv(): Promise<DiscEnv> {
   const env = await makeEnv();
+  // A Linux installation as far as `revert --root` is concerned.
+  writeFileSync(join(env.root, 'etc', 'os-release'), 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12"\n');
   const space = await env.store.getBackup('grub', env.target, { persistent: true, description: 'Reinstall GRUB' });
   await space.backupPath('/boot/grub');
   await space.backupPath('/etc/fstab');

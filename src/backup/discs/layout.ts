@@ -72,6 +72,7 @@ export async function recordSources(stagingDir: string, date: Date, entries: Map
 
 /** CedarBackup's store indicator, written only after the disc passed its check. */
 export async function writeStoreIndicator(stagingDir: string, date: Date, volid: string): Promise<string> {
+  await mkdir(dayDir(stagingDir, date), { recursive: true, mode: 0o700 });
   const p = join(dayDir(stagingDir, date), STORE_INDICATOR);
   await writeFileAtomic(p, JSON.stringify({ stored: new Date().toISOString(), volid }) + '\n');
   return p;

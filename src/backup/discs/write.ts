@@ -95,7 +95,10 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
       : ['-md5', 'on', ...BANNED.flatMap((b) => ['-drive_class', 'banned', b]), '-assert_volid', 'FIRSTAID_*', 'FATAL', '-dev', drive.address];
     const body = ['-volid', volid, '-joliet', 'on', '-rockridge', 'on', ...maps];
     say({ stage: 'size', message: 'computing the image size' });
-    const sizing = await xorriso(deps.runner, [...head, ...body, '-print_size', '-tell_media_space', '-rollback_end'], { readOnly: true });
+    // Over data that --new will blank, xorriso cannot size against the drive: size the image alone.
+    const fresh = mode === 'new' && contents.media.status !== 'blank';
+    const sizeHead = fresh ? ['-md5', 'on', '-outdev', 'stdio:/dev/null'] : head;
+    const sizing = await xorriso(deps.runner, [...sizeHead, ...body, '-print_size', '-tell_media_space', '-rollback_end'], { readOnly: true });
     let space: SpaceReport;
     try {
       space = parseSpace(sizing.output);
@@ -103,7 +106,6 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
       throw new FirstaidError('disc-size', `The image size could not be computed: ${problemLines(sizing).join('; ') || `xorriso exit ${sizing.exitCode}`}`, 'Check the sources and the drive, then try again. Nothing was written.');
     }
     // --new over data: the room of the blanked medium; else what the drive offers, capped for files (--media).
-    const fresh = mode === 'new' && contents.media.status !== 'blank';
     const freeBlocks = fresh ? await newDiscBlocks(req, contents.media.readableBlocks, contents.media.writableBlocks) : Math.min(contents.freeBlocks, space.mediaBlocks);
     const effective = { ...space, afterCommitBlocks: freeBlocks - space.imageBlocks };
     assertFits(drive, effective, freeBlocks);
