@@ -71,3 +71,13 @@ test('progress lines, media sizes, mountinfo', () => {
   assert.deepEqual(mountsOf(mi, null, ['/srv/a\\040b.iso']), ['/mnt/y']);
   assert.deepEqual(mountsOf(mi, '7:4', ['/dev/loop4']), []);
 });
+
+test('a truncated image: no MD5 array, the cut named', async () => {
+  const { parseTruncation, parseFindFiles } = await import('../../src/devices/optical/parse.js');
+  const t = fx('check-md5-truncated.stdio.txt');
+  const m = parseCheckMd5(t);
+  assert.equal(m.noChecksums, true);
+  assert.deepEqual(m.mismatched, []);
+  assert.deepEqual(parseTruncation(t), { imageBlocks: 143, readableBlocks: 137 });
+  assert.deepEqual(parseFindFiles("R:1: '/a/b.txt'\nR:1: '/it'\"'\"'s'\nI:1: x"), ['/a/b.txt', "/it's"]);
+});

@@ -8,9 +8,9 @@
  */
 import { rm } from 'node:fs/promises';
 import type { DiscDrive, DiscSession } from '../../devices/optical/types.js';
-import { parseCheckMd5, parseCheckMedia } from '../../devices/optical/parse.js';
+import { parseCheckMd5, parseCheckMedia, parseFindFiles, parseTruncation } from '../../devices/optical/parse.js';
 import { xorriso } from '../../devices/optical/xorriso.js';
-import type { DiscManifest } from './disc-manifest.js';
+import { MANIFEST_DIR, type DiscManifest } from './disc-manifest.js';
 import { makeWorkDir, readContents } from './disc-read.js';
 import { readerCheck, type ReaderKind } from './reader-check.js';
 import type { DiscDeps } from './write.js';
@@ -79,7 +79,17 @@ export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<Di
   const md5 = parseCheckMd5(md.output);
   for (const p of md5.mismatched) mark(p, 'md5 mismatch');
   for (const p of md5.unreadable) mark(p, 'unreadable');
-  if (md.exitCode !== 0 && md5.mismatched.length + md5.unreadable.length === 0) problems.push(`the per-file MD5 check failed (xorriso exit ${md.exitCode})`);
+  if (md5.noChecksums && contents.manifests.length + contents.manifestProblems.length > 0) problems.push('the recorded file MD5s could not be loaded (damaged)');
+  else if (md.exitCode !== 0 && md5.mismatched.length + md5.unreadable.length === 0) problems.push(`the per-file MD5 check failed (xorriso exit ${md.exitCode})`);
+  const cut = parseTruncation(cm.output);
+  if (cut) problems.push(`the disc is cut short: ${cut.imageBlocks} blocks recorded, ${cut.readableBlocks} readable`);
+
+  // Files in the disc's tree that no readable manifest covers (a session's manifest lost): named, unchecked.
+  if (contents.manifests.length > 0) {
+    const known = new Set(contents.manifests.flatMap((m) => m.files.map((f) => f.path)));
+    const tree = parseFindFiles((await xorriso(deps.runner, ['-indev', drive.address, '-find', '/', '-type', 'f', '--'], { readOnly: true, abortOn: 'NEVER' })).output);
+    for (const p of tree) if (!known.has(p) && !p.startsWith(`${MANIFEST_DIR}/`)) mark(p, 'not in a readable disc manifest');
+  }
 
   let reader: ReaderKind | null = null;
   let filesChecked = 0;

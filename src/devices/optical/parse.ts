@@ -139,6 +139,8 @@ export interface CheckMd5Report {
   unreadable: string[];
   /** The summary said every file matched (not trusted alone). */
   summaryOk: boolean;
+  /** No MD5 array could be loaded (damaged, or a disc written without -md5 on). */
+  noChecksums: boolean;
 }
 
 /** `-check_md5_r FAILURE / --`: parse the per-file lines, since its summary can lie. */
@@ -146,12 +148,25 @@ export function parseCheckMd5(output: string): CheckMd5Report {
   const mismatched: string[] = [];
   const unreadable: string[] = [];
   let summaryOk = false;
+  let noChecksums = false;
   for (const { text } of splitPackets(output)) {
+    if (/Not a single file with MD5 checksum was found|MD5 checksum array appears damaged/.test(text)) noChecksums = true;
     let m = /MD5 MISMATCH:\s*'(.*)'\s*$/.exec(text);
     if (m) mismatched.push(m[1]!);
     m = /NOT READABLE:\s*'(.*)'\s*$/.exec(text);
     if (m) unreadable.push(m[1]!);
     if (/File contents and their MD5 checksums match/.test(text)) summaryOk = true;
   }
-  return { mismatched, unreadable, summaryOk };
+  return { mismatched, unreadable, summaryOk, noChecksums };
+}
+
+/** "ISO image size 143s larger than readable size 137s": the image (or disc) is cut short. */
+export function parseTruncation(output: string): { imageBlocks: number; readableBlocks: number } | null {
+  const m = /ISO image size (\d+)s larger than readable size (\d+)s/.exec(output);
+  return m ? { imageBlocks: Number(m[1]), readableBlocks: Number(m[2]) } : null;
+}
+
+/** `-find / -type f --`: one quoted path a result line. */
+export function parseFindFiles(output: string): string[] {
+  return results(splitPackets(output)).map((t) => /^'(.*)'$/.exec(t)?.[1]).filter((p): p is string => p !== undefined).map((p) => p.replace(/'"'"'/g, "'"));
 }
