@@ -8,14 +8,14 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { peersFixture, fillCollectDir, type PeersFixture } from './peers-fixture.js';
 import { parsePool } from '../../src/backup/peers/pool.js';
 import { peerFromSpec, stagePool, STAGING_TEMP } from '../../src/backup/peers/stage-pool.js';
 import { RemotePeer } from '../../src/backup/peers/remote-peer.js';
-import { PeerUnreachableError } from '../../src/backup/peers/errors.js';
+import { PeerStageError, PeerUnreachableError } from '../../src/backup/peers/errors.js';
 import { peerDayDir } from '../../src/backup/discs/staging-tree.js';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -91,6 +91,22 @@ describe('peers over ssh', needs({ root: true, tools: ['/usr/sbin/sshd', 'ssh', 
     const report = await peer.stage(join(fx.staging, 'nohash', peer.name));
     assert.ok(report.files.length >= 7 && report.files.every((f) => f.checked === 'copy-only'));
     assert.match(report.warnings.join('\n'), /could not list and hash/);
+  });
+
+  test('a copy command that exits 0 but brought nothing, or less than the peer listed, fails the staging', async () => {
+    fillCollectDir(fx.collect.a, 'a');
+    // `true` is the woody-era scp: exit 0, nothing copied.
+    const liar = remotePeer(fx, fx.entries.a, { rcpCommand: ['true'] });
+    await assert.rejects(liar.stage(join(fx.staging, 'liar', liar.name)), (e: unknown) => e instanceof PeerStageError && /exited 0 but staged nothing/.test(e.message));
+    // Real scp, then one file lost on the way (a short copy that still exits 0).
+    // Named scp, so it gets scp's SFTP-glob escaping; it runs the real one by its full path.
+    mkdirSync(join(fx.work, 'lossy'), { recursive: true });
+    const wrapper = join(fx.work, 'lossy', 'scp');
+    writeFileSync(wrapper, '#!/bin/sh\n/usr/bin/scp "$@" || exit $?\nfor last; do :; done\nrm -f -- "$last/name with spaces.tar"\n', { mode: 0o755 });
+    const lossy = remotePeer(fx, fx.entries.a, { rcpCommand: [wrapper, ...fx.sshd.sftpArgs()] });
+    const target = join(fx.staging, 'lossy', lossy.name);
+    await assert.rejects(lossy.stage(target), (e: unknown) => e instanceof PeerStageError && /"name with spaces.tar" did not arrive/.test(e.message));
+    assert.ok(!existsSync(target), 'nothing reached the target dir');
   });
 
   test('owner and mode of staged files are the pool\'s', async () => {
