@@ -134,24 +134,25 @@ describe('peers over ssh', needs({ root: true, tools: ['/usr/sbin/sshd', 'ssh', 
     const spec = { ...fx.entries.a, name: '127.0.0.3', collectDir: dir, rcpCommand: ['scp', '-l', '8000', ...fx.sshd.sftpArgs()] };
     const pool = parsePool(JSON.stringify({ peers: [spec] }));
     const staging = mkdtempSync(join(fx.work, 'cut-'));
-    const cutter = setInterval(() => {
-      const tmp = join(staging, STAGING_TEMP);
-      const busy = existsSync(tmp) && readdirSync(tmp).some((d) => existsSync(join(tmp, d, 'c', 'big.bin')));
-      if (busy) {
-        clearInterval(cutter);
-        for (const p of fx.sshd.sessionPids()) process.kill(p, 'SIGKILL');
+    // Cut the link once the progress shows bytes arriving against the peer's listed total.
+    const seen: Array<{ bytes: number; total?: number; etaSeconds?: number }> = [];
+    let cut = false;
+    const onProgress = (_name: string, p: { bytes: number; total?: number; etaSeconds?: number }) => {
+      seen.push(p);
+      if (!cut && p.bytes > 0 && p.total !== undefined) {
+        cut = true;
+        for (const pid of fx.sshd.sessionPids()) process.kill(pid, 'SIGKILL');
       }
-    }, 100);
-    try {
-      const [outcome] = await stagePool(pool, fx.runner, { stagingDir: staging, date: DAY });
-      assert.ok(outcome!.state === 'unreachable' || outcome!.state === 'failed', JSON.stringify(outcome));
-      assert.match(JSON.stringify(outcome), /connection-lost|Connection closed|lost/, 'reported as a cut link');
-      assert.ok(!existsSync(join(dir, 'cback.stage')), 'no stage indicator after a cut copy');
-      assert.ok(!existsSync(join(peerDayDir(staging, DAY, '127.0.0.3'), 'big.bin')), 'nothing half-copied under its final name');
-      assert.deepEqual(readdirSync(join(staging, STAGING_TEMP)), []);
-    } finally {
-      clearInterval(cutter);
-    }
+    };
+    const [outcome] = await stagePool(pool, fx.runner, { stagingDir: staging, date: DAY, onProgress });
+    assert.ok(cut, `the copy was cut mid-way (progress seen: ${JSON.stringify(seen)})`);
+    const last = seen[seen.length - 1]!;
+    assert.ok(last.total === 6 * 1024 * 1024 && last.bytes < last.total && last.etaSeconds !== undefined, JSON.stringify(last));
+    assert.ok(outcome!.state === 'unreachable' || outcome!.state === 'failed', JSON.stringify(outcome));
+    assert.match(JSON.stringify(outcome), /connection-lost|Connection closed|lost/, 'reported as a cut link');
+    assert.ok(!existsSync(join(dir, 'cback.stage')), 'no stage indicator after a cut copy');
+    assert.ok(!existsSync(join(peerDayDir(staging, DAY, '127.0.0.3'), 'big.bin')), 'nothing half-copied under its final name');
+    assert.deepEqual(readdirSync(join(staging, STAGING_TEMP)), []);
   });
 
   test('a pool: two remote peers and a local one under YYYY/MM/DD/<peer>/, a not-ready and an unreachable one reported', async () => {

@@ -12,6 +12,7 @@ import { PeerStageError, PeerUnreachableError } from './errors.js';
 import { listTree } from './listing.js';
 import { placeFiles } from './place.js';
 import { resolveOwnership } from './ownership.js';
+import { progressOf } from './progress.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport, type StagedFile } from './types.js';
 
 export interface LocalPeerConfig {
@@ -73,6 +74,9 @@ export class LocalPeer implements Peer {
     const fresh = await mkdtemp(join(parent, `.firstaid-stage-${this.name}-`));
     try {
       const files: StagedFile[] = [];
+      const total = source.files.reduce((n, f) => n + f.size, 0);
+      const started = Date.now();
+      let bytes = 0;
       for (const f of source.files) {
         opts.signal?.throwIfAborted();
         const dest = join(fresh, f.path);
@@ -81,6 +85,8 @@ export class LocalPeer implements Peer {
         const [a, b] = await Promise.all([hashFile(join(this.collectDir, f.path)), hashFile(dest)]);
         if (a !== b) throw new PeerStageError(this.name, `${JSON.stringify(f.path)} changed while it was copied (sha256)`);
         files.push({ ...f, sha256: b, checked: 'size+sha256' });
+        bytes += f.size;
+        opts.onProgress?.(progressOf(bytes, total, Date.now() - started));
       }
       const copied = await listTree(fresh);
       const sizes = new Map(copied.files.map((c) => [c.path, c.size]));

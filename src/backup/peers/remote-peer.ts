@@ -14,6 +14,7 @@ import { sshFailureLine, sshFailureReason } from './ssh-failure.js';
 import { listTree, parseRemoteListing, remoteListingWords, type ParsedListing } from './listing.js';
 import { checkHashes, compareArrived, placeFiles } from './place.js';
 import { resolveOwnership, userIds } from './ownership.js';
+import { pollArrived } from './progress.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport } from './types.js';
 
 export interface RemotePeerConfig {
@@ -140,7 +141,13 @@ export class RemotePeer implements Peer {
         ...(signal ? { signal } : {}),
       });
       // Both at once: the peer hashes while the bytes travel.
-      const [listed, copied] = await Promise.allSettled([this.listOnPeer(signal), copy]);
+      let total: number | undefined;
+      const listingDone = this.listOnPeer(signal).then((l) => {
+        total = l.listing?.files.reduce((n, f) => n + f.size, 0);
+        return l;
+      });
+      const poll = opts.onProgress ? pollArrived(into, () => total, opts.onProgress) : undefined;
+      const [listed, copied] = await Promise.allSettled([listingDone, copy]).finally(() => poll?.stop());
       if (copied.status === 'rejected') throw copied.reason;
       const c = copied.value;
       if (c.exitCode !== 0) {

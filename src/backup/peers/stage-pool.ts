@@ -15,6 +15,7 @@ import { RemotePeer } from './remote-peer.js';
 import type { Pool, PeerSpec } from './pool.js';
 import type { Peer, PeerReadiness, StageReport, UnreachableReason } from './types.js';
 import { PeerUnreachableError } from './errors.js';
+import type { StageProgress } from './progress.js';
 
 export const STAGING_TEMP = '.firstaid-tmp';
 /** A per-run dir older than this belongs to a run that was killed. */
@@ -50,6 +51,7 @@ export interface StagePoolOptions {
   signal?: AbortSignal;
   /** Called as each peer starts and ends (screens' progress, the CLI's lines). */
   onPeer?: (name: string, phase: 'checking' | 'staging' | 'done', outcome?: StageOutcome) => void;
+  onProgress?: (name: string, p: StageProgress) => void;
 }
 
 async function sweepStale(dir: string): Promise<void> {
@@ -80,6 +82,7 @@ export async function stageOne(spec: PeerSpec, runner: Runner, o: StagePoolOptio
       ...(spec.permissions !== undefined ? { permissions: spec.permissions } : {}),
       tempParent: join(o.stagingDir, STAGING_TEMP),
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onProgress ? { onProgress: (p: StageProgress) => o.onProgress!(spec.name, p) } : {}),
     });
     await peer.writeStageIndicator();
     return { name: spec.name, state: 'staged', report };

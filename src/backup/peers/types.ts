@@ -62,6 +62,8 @@ export interface StageOptions {
   /** Where the per-run copy dir is made (same filesystem as targetDir); default: targetDir's parent. */
   tempParent?: string;
   signal?: AbortSignal;
+  /** Bytes arrived so far, against the peer's total, with an ETA (about once a second). */
+  onProgress?: (p: import('./progress.js').StageProgress) => void;
 }
 
 export interface Peer {

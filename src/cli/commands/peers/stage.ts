@@ -46,6 +46,7 @@ export async function peersStage(ctx: CliContext): Promise<ExitCode> {
   const staging = stagingDir(ctx);
   const date = new Date();
   const started = Date.now();
+  let shown = 0;
   const outcomes = await stagePool(pool, ctx.runner, {
     stagingDir: staging,
     date,
@@ -53,6 +54,13 @@ export async function peersStage(ctx: CliContext): Promise<ExitCode> {
       if (ctx.options.json) return;
       if (phase === 'staging') ctx.err(`${name}: staging ...`);
       if (phase === 'done' && outcome) for (const l of line(outcome)) ctx.out(l);
+    },
+    onProgress: (name, p) => {
+      if (ctx.options.json || Date.now() - shown < 2000) return;
+      shown = Date.now();
+      const of = p.total !== undefined ? ` of ${size(p.total)}` : '';
+      const eta = p.etaSeconds !== undefined ? `, ETA ${p.etaSeconds} s` : '';
+      ctx.err(`  ${name}: ${size(p.bytes)}${of}${eta}`);
     },
   });
   if (ctx.options.json) {
