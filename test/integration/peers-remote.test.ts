@@ -109,6 +109,23 @@ describe('peers over ssh', needs({ root: true, tools: ['/usr/sbin/sshd', 'ssh', 
     assert.ok(!existsSync(target), 'nothing reached the target dir');
   });
 
+  test('paths and names that a remote shell would run are staged as names, nothing runs', async () => {
+    const marker = join(fx.work, 'INJECTED');
+    const dir = join(fx.sshd.dataDir, `inj';touch ${marker};'$(touch ${marker})`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `x;touch\${IFS}${marker.replace(/\//g, '_')}`), 'one');
+    writeFileSync(join(dir, '$(touch INJECTED2)'), 'two');
+    writeFileSync(join(dir, 'cback.collect'), '');
+    const peer = remotePeer(fx, fx.entries.a, { collectDir: dir });
+    assert.deepEqual(await peer.checkCollectIndicator(), { state: 'ready' });
+    const report = await peer.stage(join(fx.staging, 'inj', peer.name));
+    assert.equal(report.files.length, 2);
+    assert.ok(report.files.every((f) => f.checked === 'size+sha256'));
+    await peer.writeStageIndicator();
+    assert.ok(existsSync(join(dir, 'cback.stage')));
+    assert.ok(!existsSync(marker) && !existsSync(join(fx.sshd.dataDir, 'INJECTED2')) && !existsSync('/root/INJECTED2'), 'nothing ran on the peer');
+  });
+
   test('owner and mode of staged files are the pool\'s', async () => {
     fillCollectDir(fx.collect.a, 'a');
     const peer = remotePeer(fx, fx.entries.a);

@@ -11,7 +11,7 @@ import { PeerStageError, PeerUnreachableError } from './errors.js';
 import { copyArgv, remoteCommand, remoteOperand, remotePathMode, sshDestination } from './remote-args.js';
 import { asLocalUser, DEFAULT_RCP_COMMAND, DEFAULT_RSH_COMMAND } from './commands.js';
 import { sshFailureLine, sshFailureReason } from './ssh-failure.js';
-import { listTree, parseRemoteListing, remoteListingWords, type ParsedListing } from './listing.js';
+import { HASH_MARKER, listTree, parseRemoteListing, remoteListingWords, type ParsedListing } from './listing.js';
 import { checkHashes, compareArrived, placeFiles } from './place.js';
 import { resolveOwnership, userIds } from './ownership.js';
 import { pollArrived } from './progress.js';
@@ -127,6 +127,11 @@ export class RemotePeer implements Peer {
     const u = this.unreachable(r);
     if (u && u.reason !== 'ssh-failed') throw u;
     if (r.exitCode === 3) throw new PeerUnreachableError(this.name, 'no-collect-dir', `${this.collectDir}: ${sshFailureLine(r.stderr)}`);
+    if (r.exitCode === 5 && r.stdout.includes(`\0${HASH_MARKER}\0`)) {
+      // Listed, but hashing failed (no sha256sum there): sizes are still checked.
+      const listing = parseRemoteListing(r.stdout, [this.collectIndicator, this.stageIndicator]);
+      return { listing, warning: `the peer could not hash its files (${sshFailureLine(r.stderr)}): ${listing.files.filter((f) => !f.sha256).length} were checked by size and a local sha256 only` };
+    }
     return { listing: null, warning: `the peer could not list and hash its collect dir (${sshFailureLine(r.stderr)}): files were checked by what the copy brought only` };
   }
 
