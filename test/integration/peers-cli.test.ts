@@ -56,6 +56,9 @@ describe('firstaid peers', needs({ root: true, tools: ['/usr/sbin/sshd', 'ssh', 
     assert.deepEqual(readdirSync(out.dayDir).sort(), ['127.0.0.2', 'localpeer']);
     assert.ok(existsSync(join(fx.collect.a, 'cback.stage')) && !existsSync(join(fx.collect.b, 'cback.stage')));
 
+    const listed = JSON.parse((await runFirstaid(['peers', 'list', '--peers', pool, '--staging', staging, '--json'], { sandbox: sb })).stdout) as { peers: { name: string; stagedToday: { files: number } | null }[] };
+    assert.deepEqual(listed.peers.map((p) => [p.name, p.stagedToday?.files ?? null]), [['127.0.0.2', Object.keys(files).length], ['127.0.0.3', null], ['localpeer', 7], ['127.0.0.9', null]]);
+
     const good = join(fx.work, 'pool-good.json');
     writeFileSync(good, JSON.stringify({ peers: [fx.entries.a] }));
     assert.equal((await runFirstaid(['peers', 'check', '--peers', good], { sandbox: sb })).code, 0);
