@@ -12,6 +12,16 @@ Usage:
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]
                                      the backups of earlier fixes
   firstaid log                       where the session logs are written
+  firstaid disc drives|status|verify|rebuild --drive D [--media M]
+                                     CD/DVD drives and discs (D: /dev/srN,
+                                     a loop device or an image file)
+  firstaid disc write --drive D [--new] [--media M] SOURCE...
+                                     backups (ids) and directories to a disc
+  firstaid revert BACKUP_ID --from-disc D
+                                     undo a fix from a backup on a disc
+  firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]
+                                     back up other machines: check a pool's
+                                     peers, stage them under YYYY/MM/DD/<peer>
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)

@@ -5,5 +5,7 @@ import { diagnoseCommand } from './diagnose.js';
 import { fixCommand } from './fix.js';
 import { revertCommand } from './revert.js';
 import { logCommand } from './log.js';
+import { discCommand } from './disc/index.js';
+import { peersCommand } from './peers/index.js';
 
-export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand];
+export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, discCommand, peersCommand];

@@ -9,9 +9,11 @@ import { FirstaidError, UsageError } from '../../core/errors.js';
 import { openFlow } from '../../app/flow-deps.js';
 import { backupLocation } from '../flow-cli.js';
 import { parseBackupRef, revertFix } from '../../rescue-plugins/flow.js';
+import { backupFromDisc } from '../../backup/discs/revert-source.js';
 
 export const revertCommand: CliCommand = {
   name: 'revert',
+  options: { 'from-disc': { type: 'string' }, media: { type: 'string' } },
   async run(ctx) {
     const ref = ctx.args[0];
     if (ref === undefined || ctx.args.length > 1) {
@@ -34,6 +36,8 @@ export const revertCommand: CliCommand = {
       if (await system.target.exists(ref)) target = await system.target.resolve(ref);
       else if (!existsSync(ref)) throw new FirstaidError('backup-not-found', `There is no backup directory ${ref}, neither on the installation nor here.`, 'List the backups with: firstaid backups list');
     }
+    // --from-disc D: the space is read from the disc (checked) into a private copy, reverted from there.
+    if (typeof ctx.flags['from-disc'] === 'string') target = await backupFromDisc(ctx, parsed.id, ctx.flags['from-disc'], ctx.flags.media);
     const r = await revertFix(target, deps, { force: ctx.options.force });
     if (ctx.options.json) {
       ctx.out(JSON.stringify({ revert: r }, null, 2));

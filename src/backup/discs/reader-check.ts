@@ -1,0 +1,114 @@
+/**
+ * The independent reader of a disc check: the kernel's iso9660 when the disc mounts (a rescue
+ * kernel has it), else xorriso extraction with its own MD5 checks off (so the bytes are the
+ * media's and our sha256 judges them), one day dir at a time to bound the space it needs.
+ * Every file is compared with the disc manifest; every backup space on the disc verifies.
+ */
+import { lstat, mkdir, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { TargetRoot } from '../../core/target-root.js';
+import { hashFile } from '../objects/hash-file.js';
+import { openBackupStoreReadOnly } from '../spaces/store.js';
+import type { DiscDrive } from '../../devices/optical/types.js';
+import type { DiscFile, DiscManifest } from './disc-manifest.js';
+import { extractDir } from './disc-read.js';
+import type { DiscDeps } from './write.js';
+
+export type ReaderKind = 'kernel-iso9660' | 'xorriso-extract';
+
+export interface ReaderResult {
+  reader: ReaderKind;
+  filesChecked: number;
+  damaged: { path: string; why: string[] }[];
+  backups: { id: string; dir: string; ok: boolean; problems: string[] }[];
+  problems: string[];
+}
+
+/** The last word on each path: a later session's manifest wins over an earlier one's. */
+export function latestFiles(manifests: DiscManifest[]): DiscFile[] {
+  const m = new Map<string, DiscFile>();
+  for (const man of manifests) for (const f of man.files) m.set(f.path, f);
+  return [...m.values()];
+}
+
+/** The day dir (/YYYY/MM/DD) a disc path lies in, or its first component. */
+export function groupOf(path: string): string {
+  const parts = path.split('/').filter(Boolean);
+  return /^\d{4}$/.test(parts[0] ?? '') && parts.length >= 4 ? `/${parts.slice(0, 3).join('/')}` : `/${parts[0] ?? ''}`;
+}
+
+async function checkFiles(root: string, files: DiscFile[], out: ReaderResult): Promise<void> {
+  for (const f of files) {
+    const host = join(root, f.path);
+    const st = await lstat(host).catch(() => null);
+    if (!st?.isFile()) {
+      out.damaged.push({ path: f.path, why: ['missing or unreadable'] });
+      continue;
+    }
+    if (st.size !== f.size) {
+      out.damaged.push({ path: f.path, why: [`size differs (${st.size} instead of ${f.size})`] });
+      continue;
+    }
+    let sha: string | null = null;
+    try {
+      sha = await hashFile(host);
+    } catch {
+      out.damaged.push({ path: f.path, why: ['unreadable'] });
+      continue;
+    }
+    out.filesChecked++;
+    if (sha !== f.sha256) out.damaged.push({ path: f.path, why: ['sha256 differs'] });
+  }
+}
+
+async function checkBackups(deps: DiscDeps, root: string, backups: { id: string; dir: string }[], out: ReaderResult): Promise<void> {
+  const target = await TargetRoot.open('/', deps.runner);
+  for (const b of backups) {
+    const storeDir = join(root, posix.dirname(posix.dirname(b.dir)));
+    try {
+      const store = await openBackupStoreReadOnly(storeDir, deps);
+      const space = await store.openSpace(b.id, target);
+      const v = await space.verify();
+      out.backups.push({ id: b.id, dir: b.dir, ok: v.ok, problems: v.problems });
+    } catch (e) {
+      out.backups.push({ id: b.id, dir: b.dir, ok: false, problems: [(e as Error).message] });
+    }
+  }
+}
+
+async function tryKernelMount(deps: DiscDeps, drive: DiscDrive, mnt: string): Promise<boolean> {
+  await mkdir(mnt, { recursive: true });
+  const opts = drive.kind === 'file' ? 'ro,loop' : 'ro';
+  const r = await deps.runner.run('mount', ['-t', 'iso9660', '-o', opts, drive.path, mnt], { readOnly: true, allowFailure: true, timeoutMs: 60_000 });
+  return r.exitCode === 0;
+}
+
+export async function readerCheck(deps: DiscDeps, drive: DiscDrive, manifests: DiscManifest[], work: string, say: (m: string) => void): Promise<ReaderResult> {
+  const files = latestFiles(manifests);
+  const backups = [...new Map(manifests.flatMap((m) => m.backups).map((b) => [b.id, b])).values()];
+  const mnt = join(work, 'mnt');
+  if (await tryKernelMount(deps, drive, mnt)) {
+    const out: ReaderResult = { reader: 'kernel-iso9660', filesChecked: 0, damaged: [], backups: [], problems: [] };
+    try {
+      await checkFiles(mnt, files, out);
+      await checkBackups(deps, mnt, backups, out);
+    } finally {
+      await deps.runner.run('umount', [mnt], { readOnly: true, allowFailure: true });
+    }
+    return out;
+  }
+  const out: ReaderResult = { reader: 'xorriso-extract', filesChecked: 0, damaged: [], backups: [], problems: [] };
+  const groups = [...new Set([...files.map((f) => groupOf(f.path)), ...backups.map((b) => groupOf(b.dir))])].sort();
+  for (const g of groups) {
+    say(`reading ${g} back`);
+    const root = join(work, 'x');
+    await rm(root, { recursive: true, force: true });
+    await mkdir(root, { recursive: true });
+    // Problems of the extraction (unreadable blocks) show up as missing or differing files below.
+    await extractDir(deps.runner, drive, g, join(root, g), false);
+    await checkFiles(root, files.filter((f) => groupOf(f.path) === g), out);
+    await checkBackups(deps, root, backups.filter((b) => groupOf(b.dir) === g), out);
+    await rm(root, { recursive: true, force: true });
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * Verifying a disc without the originals, in layers (field notes: never trust an exit code
+ * alone): (1) every block of every session read and each session's MD5 tag checked
+ * (-check_media event=FAILURE); (2) every file's recorded MD5 (-check_md5_r, all sessions);
+ * (3) an independent reader (the kernel's iso9660 when it mounts, else xorriso extraction with
+ * its MD5s off) compares every file with the disc manifest's sha256, and each backup space on
+ * the disc verifies against its own manifest. Unreadable sectors are reported; the rest goes on.
+ */
+import { rm } from 'node:fs/promises';
+import type { DiscDrive, DiscSession } from '../../devices/optical/types.js';
+import { parseCheckMd5, parseCheckMedia, parseFindFiles, parseTruncation } from '../../devices/optical/parse.js';
+import { xorriso } from '../../devices/optical/xorriso.js';
+import { MANIFEST_DIR, type DiscManifest } from './disc-manifest.js';
+import { makeWorkDir, readContents } from './disc-read.js';
+import { readerCheck, type ReaderKind } from './reader-check.js';
+import type { DiscDeps } from './write.js';
+
+export interface DamagedFile {
+  path: string;
+  /** The backup space it belongs to (null: a plain directory, or not in any manifest). */
+  backup: string | null;
+  /** Which layers found it: "md5 mismatch", "unreadable", "sha256 differs", "missing", "size differs". */
+  why: string[];
+}
+
+export interface DiscVerifyResult {
+  ok: boolean;
+  drive: string;
+  sessions: DiscSession[];
+  volid: string;
+  /** Block ranges that could not be read. */
+  unreadable: { lba: number; blocks: number }[];
+  /** Session MD5 tag ranges that did not match. */
+  badSessionTags: { lba: number; blocks: number }[];
+  damaged: DamagedFile[];
+  backups: { id: string; dir: string; ok: boolean; problems: string[] }[];
+  reader: ReaderKind | null;
+  filesChecked: number;
+  problems: string[];
+  summary: string;
+}
+
+export interface VerifyRequest {
+  drive: DiscDrive;
+  mediaBlocks: number;
+  onProgress?: (message: string) => void;
+}
+
+function ownerOf(manifests: DiscManifest[], path: string): string | null {
+  for (const m of manifests) for (const f of m.files) if (f.path === path) return f.backup;
+  for (const m of manifests) for (const b of m.backups) if (path.startsWith(`${b.dir}/`)) return b.id;
+  return null;
+}
+
+export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<DiscVerifyResult> {
+  const say = req.onProgress ?? (() => undefined);
+  const { drive } = req;
+  say('reading the table of contents');
+  const contents = await readContents(deps.runner, drive, req.mediaBlocks);
+  const problems = [...contents.manifestProblems];
+  const damaged = new Map<string, DamagedFile>();
+  const mark = (path: string, why: string) => {
+    const d = damaged.get(path) ?? { path, backup: ownerOf(contents.manifests, path), why: [] };
+    if (!d.why.includes(why)) d.why.push(why);
+    damaged.set(path, d);
+  };
+  if (contents.media.sessions.length === 0) problems.push('the disc holds no session');
+
+  say('reading every block of every session (session MD5 tags)');
+  const cm = await xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_media', 'event=FAILURE', 'bad_limit=md5_mismatch', 'report=blocks_files', '--'], { readOnly: true, abortOn: 'NEVER' });
+  const media = parseCheckMedia(cm.output);
+  const unreadable = media.regions.filter((r) => !r.good && r.quality !== 'untested' && r.quality !== 'off_track').map((r) => ({ lba: r.lba, blocks: r.blocks }));
+  const badSessionTags = media.tags.filter((t) => !t.ok).map((t) => ({ lba: t.lba, blocks: t.blocks }));
+  if (cm.exitCode !== 0 && unreadable.length === 0 && badSessionTags.length === 0) problems.push(`the block check failed (xorriso exit ${cm.exitCode})`);
+  if (media.tags.length === 0 && contents.media.sessions.some((s) => s.iso)) problems.push('no session MD5 tags found (not written with -md5 on?)');
+
+  say('checking every file against its recorded MD5');
+  const md = await xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_md5_r', 'FAILURE', '/', '--'], { readOnly: true, abortOn: 'NEVER' });
+  const md5 = parseCheckMd5(md.output);
+  for (const p of md5.mismatched) mark(p, 'md5 mismatch');
+  for (const p of md5.unreadable) mark(p, 'unreadable');
+  if (md5.noChecksums && contents.manifests.length + contents.manifestProblems.length > 0) problems.push('the recorded file MD5s could not be loaded (damaged)');
+  else if (md.exitCode !== 0 && md5.mismatched.length + md5.unreadable.length === 0) problems.push(`the per-file MD5 check failed (xorriso exit ${md.exitCode})`);
+  const cut = parseTruncation(cm.output);
+  if (cut) problems.push(`the disc is cut short: ${cut.imageBlocks} blocks recorded, ${cut.readableBlocks} readable`);
+
+  // Files in the disc's tree that no readable manifest covers (a session's manifest lost): named, unchecked.
+  if (contents.manifests.length > 0) {
+    const known = new Set(contents.manifests.flatMap((m) => m.files.map((f) => f.path)));
+    const tree = parseFindFiles((await xorriso(deps.runner, ['-indev', drive.address, '-find', '/', '-type', 'f', '--'], { readOnly: true, abortOn: 'NEVER' })).output);
+    for (const p of tree) if (!known.has(p) && !p.startsWith(`${MANIFEST_DIR}/`)) mark(p, 'not in a readable disc manifest');
+  }
+
+  let reader: ReaderKind | null = null;
+  let filesChecked = 0;
+  const backups: DiscVerifyResult['backups'] = [];
+  if (contents.manifests.length > 0) {
+    say('reading every file back (independent reader) and checking the backups');
+    const work = await makeWorkDir('verify');
+    try {
+      const r = await readerCheck(deps, drive, contents.manifests, work, say);
+      reader = r.reader;
+      filesChecked = r.filesChecked;
+      for (const d of r.damaged) for (const w of d.why) mark(d.path, w);
+      backups.push(...r.backups);
+      problems.push(...r.problems);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const badBackups = backups.filter((b) => !b.ok);
+  const ok = problems.length === 0 && damaged.size === 0 && unreadable.length === 0 && badSessionTags.length === 0 && badBackups.length === 0;
+  const parts: string[] = [];
+  if (damaged.size) parts.push(`${damaged.size} damaged or unreadable file(s): ${[...damaged.values()].map((d) => `${d.path}${d.backup ? ` (backup ${d.backup})` : ''}`).join(', ')}`);
+  if (unreadable.length) parts.push(`unreadable sectors at ${unreadable.map((u) => `${u.lba}+${u.blocks}`).join(', ')}`);
+  if (badSessionTags.length) parts.push(`session MD5 mismatch in session(s) starting at block ${badSessionTags.map((t) => t.lba).join(', ')}`);
+  if (badBackups.length) parts.push(`backup(s) failing their own check: ${badBackups.map((b) => b.id).join(', ')}`);
+  parts.push(...problems);
+  return {
+    ok, drive: drive.path, sessions: contents.media.sessions, volid: contents.media.volid, unreadable, badSessionTags,
+    damaged: [...damaged.values()], backups, reader, filesChecked, problems,
+    summary: ok ? `intact: ${contents.media.sessions.length} session(s), ${filesChecked} file(s) checked` : parts.join('; '),
+  };
+}

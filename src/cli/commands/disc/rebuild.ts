@@ -1,0 +1,27 @@
+/** `firstaid disc rebuild --drive D`: this week's staged days and writes onto a new disc. */
+import type { CliContext } from '../../context.js';
+import type { ExitCode } from '../../../core/errors.js';
+import { planRebuild } from '../../../backup/discs/rebuild.js';
+import { writeDisc } from '../../../backup/discs/write.js';
+import { depsOf, driveOf, mediaBlocksOf, noArgs, stagingOf } from './shared.js';
+import { formatWrite } from './write.js';
+
+export async function discRebuild(ctx: CliContext): Promise<ExitCode> {
+  noArgs(ctx, 'rebuild');
+  const drive = await driveOf(ctx);
+  const staging = stagingOf(ctx);
+  const today = new Date();
+  const plan = await planRebuild(staging, today);
+  const r = await writeDisc(depsOf(ctx), {
+    drive, mediaBlocks: mediaBlocksOf(ctx), entries: plan.entries, newDisc: true, close: false, date: today,
+    staged: { stagingDir: staging, days: plan.days },
+    ...(ctx.options.json ? {} : { onProgress: (p) => ctx.err(`  ${p.stage}: ${p.message}`) }),
+  });
+  if (ctx.options.json) {
+    ctx.out(JSON.stringify({ rebuild: { days: plan.days.map((d) => d.toISOString().slice(0, 10)), gone: plan.gone, write: r } }, null, 2));
+  } else {
+    ctx.out(`Rebuilt ${plan.days.length} day(s) onto a new disc.\n${formatWrite(r)}`);
+    for (const g of plan.gone) ctx.out(`  no longer there (not written): ${g}`);
+  }
+  return 0;
+}

@@ -1,0 +1,52 @@
+/** What the disc verbs share: the drive and medium from the options, the store and staging dirs. */
+import type { CliContext } from '../../context.js';
+import { UsageError } from '../../../core/errors.js';
+import { TargetRoot } from '../../../core/target-root.js';
+import { resolveDrive } from '../../../devices/optical/drives.js';
+import { parseMedia } from '../../../devices/optical/capacity.js';
+import type { DiscDrive } from '../../../devices/optical/types.js';
+import { defaultStoreDir } from '../../../backup/spaces/store.js';
+import { DEFAULT_STAGING_DIR } from '../../../backup/discs/staging-tree.js';
+import type { DiscDeps } from '../../../backup/discs/write.js';
+
+export const DISC_OPTIONS = {
+  drive: { type: 'string' },
+  new: { type: 'boolean', default: false },
+  ecc: { type: 'boolean', default: false },
+  media: { type: 'string' },
+  to: { type: 'string' },
+  staging: { type: 'string' },
+} as const;
+
+export async function driveOf(ctx: CliContext): Promise<DiscDrive> {
+  const d = ctx.flags.drive;
+  if (typeof d !== 'string' || d === '') throw new UsageError('This disc command needs --drive D.', 'D is /dev/srN, a loop device or an image file (firstaid disc drives).');
+  return resolveDrive(d);
+}
+
+export function mediaBlocksOf(ctx: CliContext): number {
+  return parseMedia(typeof ctx.flags.media === 'string' ? ctx.flags.media : undefined).blocks;
+}
+
+export function stagingOf(ctx: CliContext): string {
+  return typeof ctx.flags.staging === 'string' ? ctx.flags.staging : DEFAULT_STAGING_DIR;
+}
+
+export function depsOf(ctx: CliContext): DiscDeps {
+  return { runner: ctx.runner, log: ctx.log };
+}
+
+/** The backup store backup ids are read from: --backup-store, else the installation's own (read-only). */
+export async function storeDirOf(ctx: CliContext): Promise<string> {
+  if (ctx.options.backupStore !== undefined) return ctx.options.backupStore;
+  if (ctx.options.root !== undefined) return defaultStoreDir(await TargetRoot.open(ctx.options.root, ctx.runner));
+  const { openSystem } = await import('../../../app/open-target.js');
+  const { system } = await openSystem(ctx, { writable: false });
+  return defaultStoreDir(system.target);
+}
+
+export function noArgs(ctx: CliContext, verb: string): void {
+  if (ctx.args.length > 1) throw new UsageError(`disc ${verb} takes no arguments.`, `Use: firstaid disc ${verb} --drive D`);
+}
+
+export const mib = (blocks: number) => `${((blocks * 2048) / 1048576).toFixed(1)} MiB`;
