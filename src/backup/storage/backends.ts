@@ -3,3 +3,6 @@ import { registerScheme } from './registry.js';
 import { openFileBackend } from './file.js';
 
 registerScheme('file', (url) => openFileBackend(url));
+import { openSftpBackend } from './sftp.js';
+
+registerScheme('sftp', (url, deps) => openSftpBackend(url, deps));
