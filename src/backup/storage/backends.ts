@@ -6,3 +6,7 @@ registerScheme('file', (url) => openFileBackend(url));
 import { openSftpBackend } from './sftp.js';
 
 registerScheme('sftp', (url, deps) => openSftpBackend(url, deps));
+import { openRsyncBackend } from './rsync.js';
+
+registerScheme('rsync', (url, deps) => openRsyncBackend(url, deps, false));
+registerScheme('rsync+ssh', (url, deps) => openRsyncBackend(url, deps, true));
