@@ -10,3 +10,6 @@ import { openRsyncBackend } from './rsync.js';
 
 registerScheme('rsync', (url, deps) => openRsyncBackend(url, deps, false));
 registerScheme('rsync+ssh', (url, deps) => openRsyncBackend(url, deps, true));
+
+// The AWS SDK is large: loaded by s3.ts only when an s3:// URL is opened.
+registerScheme('s3', async (url, deps) => (await import('./s3.js')).openS3Backend(url, deps));
