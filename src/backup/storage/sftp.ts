@@ -95,7 +95,8 @@ export class SftpBackend implements Backend {
     const tmp = this.remote(tempNameFor(name));
     this.pendingTemps.add(tmp);
     try {
-      const r = await this.batch([`-mkdir ${q(this.dir)}`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
+      // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
+      const r = await this.batch([`-mkdir ${q(this.dir)}`, `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
         { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (r.exitCode !== 0) {
         const e = await this.errorOf(r, `put ${name}`);
