@@ -35,7 +35,10 @@ describe('rsync backends', needs({ root: true, tools: ['rsync', '/usr/sbin/sshd'
       const src = join(local, `src-${via}.bin`);
       const sha = randomFile(src, 2 << 20);
       const names = ['home.tar.xz', "sp ace 'q' \"d\".bin", '-rf', 'semi;$(x)'];
-      for (const n of names) await b.put(src, n);
+      const seen: number[] = [];
+      await b.put(src, names[0]!, { onProgress: (p) => seen.push(p.bytesDone) });
+      assert.equal(seen.at(-1), 2 << 20, `progress reported: ${seen.join(',')}`);
+      for (const n of names.slice(1)) await b.put(src, n);
       assert.deepEqual(await b.list(), [...names].sort());
       assert.equal(await b.query('home.tar.xz'), 2 << 20);
       assert.equal(await b.query('missing'), -1);

@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fsyncDir } from '../../core/atomic-write.js';
 import type { Runner, RunResult } from '../../core/runner.js';
-import type { Backend, GetOptions, PutOptions } from './types.js';
+import type { Backend, GetOptions, PutOptions, StorageProgress } from './types.js';
 import type { StorageUrl } from './url.js';
 import type { SshDeps, StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
@@ -81,7 +81,7 @@ export class RsyncBackend implements Backend {
     return name;
   }
 
-  private async rsync(args: string[], what: string, opts: { allowFailure?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
+  private async rsync(args: string[], what: string, opts: { allowFailure?: boolean; timeoutMs?: number; signal?: AbortSignal; progress?: { total: number; onProgress: (p: StorageProgress) => void } } = {}): Promise<RunResult> {
     const pre: string[] = [];
     if (this.overSsh) {
       if (!this.hostKeyChecked && this.ssh?.acceptHostKey) await acceptHostKey(this.runner, this.target, this.ssh.acceptHostKey, this.ssh);
@@ -91,8 +91,15 @@ export class RsyncBackend implements Backend {
       pre.push('--contimeout=15');
     }
     if (this.ssh?.bwlimitKbit) pre.push(`--bwlimit=${Math.max(1, Math.floor(this.ssh.bwlimitKbit / 8))}`);
+    const progress = opts.progress;
+    if (progress) pre.push('--info=progress2', '--no-human-readable');
     const r = await this.runner.run('rsync', [...pre, '--timeout=60', ...args], {
       allowFailure: true,
+      // "  1234567  45%  12.34MB/s  0:00:05": bytes so far, first on the line.
+      ...(progress ? { onLine: (line: string, stream: 'stdout' | 'stderr') => {
+        const m = stream === 'stdout' ? /^\s*([\d,]+)\s+\d+%/.exec(line) : null;
+        if (m) progress.onProgress({ bytesDone: Number(m[1]!.replace(/,/g, '')), bytesTotal: progress.total });
+      } } : {}),
       timeoutMs: opts.timeoutMs ?? 120_000,
       ...(this.url.password ? { env: { RSYNC_PASSWORD: this.url.password } } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -132,7 +139,11 @@ export class RsyncBackend implements Backend {
     const st = await stat(localPath).catch((err: unknown) => { throw fromErrno(err, `reading ${localPath}`); });
     if (!st.isFile()) throw new StorageError('other', `${localPath} is not a regular file.`);
     this.putting.add(name);
-    await this.rsync(['--times', '--mkpath', '--', localPath, this.remote(name)], `put ${name}`, { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await this.rsync(['--times', '--mkpath', '--', localPath, this.remote(name)], `put ${name}`, {
+      timeoutMs: LONG,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { progress: { total: st.size, onProgress: opts.onProgress } } : {}),
+    });
     this.putting.delete(name);
     const got = (await this.ls(this.remote(name)))?.find((e) => e.name === name);
     if (!got || got.size !== st.size) {
@@ -147,7 +158,11 @@ export class RsyncBackend implements Backend {
     if (!want) throw new StorageError('not-found', `get ${name} from ${this.displayUrl}: not found.`);
     const tmp = join(dirname(localPath), tempNameFor(basename(localPath)));
     try {
-      await this.rsync(['--times', '--', this.remote(name), tmp], `get ${name}`, { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+      await this.rsync(['--times', '--', this.remote(name), tmp], `get ${name}`, {
+        timeoutMs: LONG,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.onProgress ? { progress: { total: want.size, onProgress: opts.onProgress } } : {}),
+      });
       const got = await stat(tmp);
       if (got.size !== want.size) throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${got.size} bytes arrived, ${want.size} expected.`);
       await rename(tmp, localPath);

@@ -128,9 +128,14 @@ export class SftpBackend implements Backend {
   async get(name: string, localPath: string, opts: GetOptions = {}): Promise<void> {
     checkName(name);
     const tmp = join(dirname(localPath), tempNameFor(basename(localPath)));
+    // Progress: the temporary's size as it grows (sftp shows no meter without a terminal).
+    const total = opts.onProgress ? await this.query(name) : -1;
+    const meter = opts.onProgress && total > 0
+      ? setInterval(() => { stat(tmp).then((s) => opts.onProgress!({ bytesDone: s.size, bytesTotal: total }), () => undefined); }, 500)
+      : undefined;
     try {
       const r = await this.batch([`ls -ln ${q(this.remote(name))}`, `get -f ${q(this.remote(name))} ${q(tmp)}`], `get ${name}`,
-        { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+        { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) }).finally(() => clearInterval(meter));
       const want = parseSftpLs(r.stdout, this.dir).find((e) => e.name === name);
       const got = await stat(tmp);
       if (!want || got.size !== want.size) throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${got.size} bytes arrived, ${want?.size ?? '?'} expected.`);
