@@ -62,6 +62,32 @@ describe('rsync backends', needs({ root: true, tools: ['rsync', '/usr/sbin/sshd'
     });
   }
 
+  test('rsync over ssh: an upload cut by killing the ssh session is retried and arrives whole, no temporary left', async () => {
+    const deps = storageDeps(s, { ssh: { identityFile: s.identityFile, knownHostsFiles: [s.knownHostsFile], bwlimitKbit: 16_000 } });
+    const dir = join(s.dataDir, 'rcut');
+    const b = await openBackend(`rsync+ssh://${s.user}@127.0.0.1:${s.port}${dir}`, deps);
+    const src = join(local, 'rcut.bin');
+    const sha = randomFile(src, 6 << 20);
+    let killed = 0;
+    const watcher = setInterval(() => {
+      if (killed) return;
+      let names: string[] = [];
+      try { names = readdirSync(dir); } catch { return; }
+      if (names.some((f) => f.startsWith('.rcut.bin.'))) {
+        for (const p of s.sessionPids()) { try { process.kill(p, 'SIGKILL'); killed++; } catch { /* gone */ } }
+      }
+    }, 50);
+    try {
+      await b.put(src, 'rcut.bin');
+    } finally {
+      clearInterval(watcher);
+    }
+    assert.ok(killed > 0, 'the session was killed during the upload');
+    assert.ok(retried(deps.log), 'retried');
+    assert.deepEqual(readdirSync(dir), ['rcut.bin']);
+    assert.equal(sha256Of(join(dir, 'rcut.bin')), sha);
+  });
+
   test('rsync daemon: a wrong password is an auth error, not retried', async () => {
     const deps = storageDeps();
     const b = await openBackend(d.url('backup', 'wrong'), deps);

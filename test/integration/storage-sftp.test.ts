@@ -28,6 +28,11 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
 
   test('put, list, query, get, delete; names with spaces, quotes, glob characters, a leading dash', async () => {
     const deps = storageDeps(s);
+    const deep = await openBackend(url('deep/er/dir'), deps);
+    const one = join(local, 'one');
+    randomFile(one, 10);
+    await deep.put(one, 'one');
+    assert.deepEqual(readdirSync(join(s.dataDir, 'deep', 'er', 'dir')), ['one'], 'missing parents made');
     const b = await openBackend(url('rt dir'), deps);
     const src = join(local, 'src file*.bin');
     const sha = randomFile(src, 1 << 20);

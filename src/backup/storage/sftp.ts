@@ -53,6 +53,13 @@ export class SftpBackend implements Backend {
     return posix.join(this.dir, name);
   }
 
+  /** `-mkdir` of the directory and each missing parent (sftp's mkdir makes one level). */
+  private mkdirs(): string[] {
+    const parts = this.dir.split('/').filter(Boolean);
+    const abs = this.dir.startsWith('/');
+    return parts.map((_, i) => `-mkdir ${q((abs ? '/' : '') + parts.slice(0, i + 1).join('/'))}`);
+  }
+
   /** Runs one sftp batch; failures come back as StorageErrors with kinds. */
   private async batch(lines: string[], what: string, opts: { allowFailure?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
     if (!this.hostKeyChecked && this.ssh?.acceptHostKey) await acceptHostKey(this.runner, this.target, this.ssh.acceptHostKey, this.ssh);
@@ -96,7 +103,7 @@ export class SftpBackend implements Backend {
     this.pendingTemps.add(tmp);
     try {
       // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
-      const r = await this.batch([`-mkdir ${q(this.dir)}`, `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
+      const r = await this.batch([...this.mkdirs(), `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
         { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (r.exitCode !== 0) {
         const e = await this.errorOf(r, `put ${name}`);
