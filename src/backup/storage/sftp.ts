@@ -81,7 +81,8 @@ export class SftpBackend implements Backend {
   }
 
   private async errorOf(r: RunResult, what: string): Promise<StorageError> {
-    const err = r.stderr.trim();
+    // What the `-mkdir` lines (existing directories) and the temporary sweep say is not the failure.
+    const err = r.stderr.split('\n').filter((l) => !/^remote mkdir "|^remote delete .*\.firstaid-tmp-\*:/.test(l)).join('\n').trim();
     const tail = err.split('\n').filter((l) => !/^Warning: Permanently added/.test(l)).slice(-2).join(' | ');
     const kind = classifySsh(err, r.exitCode);
     if (kind === 'host-key-unknown' || kind === 'host-key-changed') return hostKeyError(this.runner, kind, this.target, this.ssh);
@@ -107,7 +108,7 @@ export class SftpBackend implements Backend {
         { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (r.exitCode !== 0) {
         const e = await this.errorOf(r, `put ${name}`);
-        if (e.kind === 'other' && /Failure|write remote/i.test(r.stderr)) {
+        if ((e.kind === 'other' || e.kind === 'not-found') && /^write remote .*: Failure/m.test(r.stderr)) {
           // SFTP says only "Failure" when the disk is full: ask statvfs.
           const free = await this.freeSpace().catch(() => undefined);
           if (free !== undefined && free < st.size) {
