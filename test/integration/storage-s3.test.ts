@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { needs } from '../helpers/env.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { randomFile, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
@@ -13,7 +14,7 @@ import { StorageError } from '../../src/backup/storage/errors.js';
 
 const kind = (k: string) => (e: unknown) => e instanceof StorageError && e.kind === k;
 
-describe('s3 backend', () => {
+describe('s3 backend', needs({ root: true }), () => {
   let s3: TestS3;
   let local: string;
   before(async () => {
