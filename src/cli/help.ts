@@ -22,6 +22,10 @@ Usage:
   firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]
                                      back up other machines: check a pool's
                                      peers, stage them under YYYY/MM/DD/<peer>
+  firstaid storage ls|stat|get|put|rm URL [NAME|FILE ...]
+                                     files at a storage URL: a directory,
+                                     file://, sftp://, rsync://, rsync+ssh://,
+                                     s3://bucket/prefix, par2+ before any
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)
@@ -35,6 +39,8 @@ Options (accepted before or after the command):
   --force              revert even though files changed since the fix
   --help, -h           this text
   --version, -V        the version
+  storage: --identity FILE, --known-hosts FILE, --accept-host-key SHA256:..,
+           --endpoint URL (S3-compatible), --region R, --bwlimit KBIT
 
 Exit codes:
   0  fine: nothing wrong, or the operation succeeded

@@ -7,5 +7,8 @@ import { revertCommand } from './revert.js';
 import { logCommand } from './log.js';
 import { discCommand } from './disc/index.js';
 import { peersCommand } from './peers/index.js';
+import { storageCommand } from './storage/index.js';
 
-export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, discCommand, peersCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, discCommand, peersCommand, storageCommand,
+];
