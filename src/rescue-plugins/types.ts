@@ -60,6 +60,12 @@ export interface Plan {
   blockers: string[];
   /** Plugin data apply/verify need (JSON), e.g. the fstab planner's line map. Optional, additive. */
   data?: Record<string, unknown>;
+  /**
+   * The plan needs a secret from the person (e.g. a new password), named by `label`. The flow
+   * refuses to run without one and hands it to apply/verify as ctx.secret only; it never
+   * reaches a plan, argv, a log, a backup or an error. Optional, additive.
+   */
+  secret?: { label: string };
 }
 
 export interface ChrootEnv {
@@ -78,6 +84,8 @@ export interface PluginContext {
   log: SessionLog;
   /** Answers to the plan's choices (choice id -> value). */
   choices: Record<string, string>;
+  /** The secret a plan asked for (Plan.secret), during apply and verify only. Never log it. */
+  secret?: string;
   signal?: AbortSignal;
   progress(step: string): void;
   /** Mount the target read-write (only during apply) and return once done. */
