@@ -34,7 +34,10 @@ export function planInitramfs(findings: Finding[], _system: Installation): Plan 
     reinstalled.add(version);
     addressed.push(f.id);
   }
-  const rebuilds = fixable.filter((x) => x.id.startsWith('initramfs.initrd-')).filter((f) => !reinstalled.has((f.data as { version: string }).version));
+  const initrds = fixable.filter((x) => x.id.startsWith('initramfs.initrd-'));
+  // A reinstalled kernel's postinst builds its initrd: addressed, but not rebuilt a second time.
+  for (const f of initrds) if (reinstalled.has((f.data as { version: string }).version)) addressed.push(f.id);
+  const rebuilds = initrds.filter((f) => !reinstalled.has((f.data as { version: string }).version));
   if (rebuilds.length > 0 && !facts?.tool) {
     blockers.push('No initramfs tool (update-initramfs or dracut) is installed in the installation, so its initrds cannot be rebuilt with its own tools. Install initramfs-tools into it (e.g. once online: apt-get install initramfs-tools), then run the fix again.');
   }
