@@ -8,10 +8,10 @@ Usage:
   firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]
                                      back up, repair, verify (grub, fstab,
                                      initramfs, passwd)
-  firstaid fix passwd --password-stdin [--choice account=NAME]
-                                     new password (read from standard input)
-                                     for root or NAME; --choice action=unlock
-                                     unlocks a locked account instead
+  firstaid fix passwd [--password-stdin] [--choice account=NAME]
+                                     new password for root or NAME, typed
+                                     twice (or read from standard input);
+                                     --choice action=unlock unlocks instead
   firstaid revert BACKUP_ID [--force]
                                      undo a fix from its backup
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]

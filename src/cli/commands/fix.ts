@@ -10,6 +10,7 @@ import { openFlow, formatFindings, formatPlan, formatResult } from '../flow-cli.
 import { diagnosePlugin, planFix, planIsEmpty, runFix, effectiveChoices } from '../../rescue-plugins/flow.js';
 import { requirePlugin } from '../../rescue-plugins/registry.js';
 import { isProblem } from '../../rescue-plugins/findings.js';
+import { promptSecretTwice } from '../read-secret.js';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
@@ -35,7 +36,7 @@ export const fixCommand: CliCommand = {
     if (ctx.args.length > 1) throw new UsageError(`fix takes one plugin, got: ${ctx.args.join(' ')}`);
     const plugin = requirePlugin(ctx.args[0]);
     // Read before anything else: the password is on stdin, and it never goes anywhere but the flow.
-    const secret = ctx.flags['password-stdin'] === true ? await readSecretFromStdin() : undefined;
+    let secret = ctx.flags['password-stdin'] === true ? await readSecretFromStdin() : undefined;
     const { opts, json, dryRun } = { opts: ctx.options, json: ctx.options.json, dryRun: ctx.options.dryRun };
     // The device is attached writable (loop without -r) but everything stays mounted read-only
     // until the flow engine's backup step; a dry run never attaches writable at all.
@@ -45,8 +46,10 @@ export const fixCommand: CliCommand = {
     const plan = await planFix(plugin, findings, deps, opts.choices);
     const choices = effectiveChoices(plan, opts.choices);
     const empty = planIsEmpty(plan) && plan.blockers.length === 0;
-    if (plan.secret && secret === undefined && !dryRun && plan.blockers.length === 0) {
-      throw new UsageError(`This fix needs ${plan.secret.label}.`, `Give it on standard input: firstaid fix ${plugin.id} --password-stdin (e.g. from a file: < FILE). Nothing was changed.`);
+    // A secret is typed at a terminal (twice, no echo) or given with --password-stdin; without either, nothing runs.
+    const askSecret = plan.secret !== undefined && secret === undefined && !dryRun && plan.blockers.length === 0;
+    if (askSecret && (json || !process.stdin.isTTY)) {
+      throw new UsageError(`This fix needs ${plan.secret!.label}.`, `Give it on standard input: firstaid fix ${plugin.id} --password-stdin (e.g. from a file: < FILE). Nothing was changed.`);
     }
 
     if (json && (empty || dryRun || plan.blockers.length > 0 || opts.yes)) {
@@ -78,6 +81,7 @@ export const fixCommand: CliCommand = {
       ctx.out('Dry run: nothing was changed.');
       return 0;
     }
+    if (askSecret) secret = await promptSecretTwice(plan.secret!.label);
     if (!opts.yes) {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'Without a terminal firstaid cannot ask; nothing was changed.');
