@@ -11,7 +11,7 @@ import { needs } from '../helpers/env.js';
 import { bootCheck, fixtureImage } from '../helpers/images.js';
 import { withImageRoot } from '../helpers/image-root.js';
 import { bootSerial, serialLogin } from '../helpers/serial-console.js';
-import { buildOnce, firstaid } from '../integration/initramfs-cli.js';
+import { buildOnce, firstaid } from '../integration/plugin-cli.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup', 'sfdisk'] });
 const NEW_PASSWORD = 'n3w-Rescue.pass';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fixtureImage } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
 import { withImageRoot } from '../helpers/image-root.js';
-import { buildOnce, fileHashes, firstaid, imageSha } from './initramfs-cli.js';
+import { buildOnce, fileHashes, firstaid, imageSha } from './plugin-cli.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['losetup', 'sfdisk', 'zstd', 'cpio', 'mkfs.ext4'] });
 const DEBS = process.env.FIRSTAID_FIXTURE_CACHE ? join(process.env.FIRSTAID_FIXTURE_CACHE, 'debs') : '/var/cache/firstaid-test/debs';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fixtureImage, TESTBED } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
 import { withImageRoot } from '../helpers/image-root.js';
-import { buildOnce, fileHashes, firstaid, imageSha } from './initramfs-cli.js';
+import { buildOnce, fileHashes, firstaid, imageSha } from './plugin-cli.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['losetup', 'sfdisk', 'grep', 'python3'] });
 const FILES = ['/etc/shadow', '/etc/shadow-', '/etc/passwd', '/etc/passwd-'];

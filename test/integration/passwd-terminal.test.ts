@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fixtureImage } from '../helpers/images.js';
 import { needs } from '../helpers/env.js';
 import { withImageRoot } from '../helpers/image-root.js';
-import { buildOnce, imageSha, REPO } from './initramfs-cli.js';
+import { buildOnce, imageSha, REPO } from './plugin-cli.js';
 
 const tmux = (...a: string[]) => execFileSync('tmux', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const CLEAN_ENV = `env -i PATH=${process.env.PATH ?? '/usr/bin:/bin'} HOME=/root TERM=linux`;
