@@ -87,7 +87,7 @@ describe('passwd fix and revert (CLI, real image)', NEEDS, () => {
       });
       const untouched = imageSha(img.path);
       const cases: [string[], string, number, RegExp][] = [
-        [['--choice', 'account=nosuchuser', '--password-stdin'], 'secret123\n', 2, /"nosuchuser" is not an answer to "Which account\?"[\s\S]*account=root/],
+        [['--choice', 'account=nosuchuser', '--password-stdin'], 'secret123\n', 2, /"nosuchuser" is not an answer to "Which account \(one with a login shell\)\?"[\s\S]*account=root/],
         [['--password-stdin'], '\n', 1, /The new password for root is empty/],
         [[], '', 2, /This fix needs the new password for root[\s\S]*--password-stdin/],
       ];

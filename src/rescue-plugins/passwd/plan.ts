@@ -21,7 +21,7 @@ export interface PasswdPlanData {
 export function passwdChoices(data: AccountsData | undefined): PlanChoice[] {
   const names = (data?.accounts ?? []).map((a) => a.name);
   return [
-    { id: 'account', question: 'Which account?', options: names.map((n) => ({ value: n, label: n })), default: names.includes('root') ? 'root' : (names[0] ?? 'root') },
+    { id: 'account', question: 'Which account (one with a login shell)?', options: names.map((n) => ({ value: n, label: n })), default: names.includes('root') ? 'root' : (names[0] ?? 'root') },
     { id: 'action', question: 'What to do?', options: [{ value: 'reset', label: 'set a new password' }, { value: 'unlock', label: 'unlock the locked password' }], default: 'reset' },
   ];
 }
