@@ -1,8 +1,7 @@
 // ESM bundle: one file for the product (one to open on a squashfs live CD, and a faster first
 // frame), one for its copy helper thread.
-// The three traps: ESM output needs a createRequire banner for bundled CommonJS; Ink's optional
-// react-devtools-core import must be aliased to a stub; blessed reads its terminfo files
-// relative to its own folder, so it stays external (loaded from node_modules when used).
+// The two traps: ESM output needs a createRequire banner for bundled CommonJS; Ink's optional
+// react-devtools-core import must be aliased to a stub.
 // minifySyntax drops the branches NODE_ENV=production rules out (React's development builds);
 // `ws` is only used by Ink's devtools (DEV=true), never shipped.
 import { build } from 'esbuild';
@@ -28,7 +27,6 @@ await build({
     // Every copy (Ink's, wrap-ansi's): the package's load-time regexes cost ~70 ms of the first frame.
     'string-width': `${here}/src/ui/string-width.ts`,
   },
-  external: ['blessed', 'blessed-contrib'],
   define: {
     FIRSTAID_VERSION: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',

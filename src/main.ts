@@ -9,7 +9,8 @@ import { Runner } from './core/runner.js';
 import { Teardown, teardownOnSignals } from './core/teardown.js';
 import { asFirstaidError, UsageError, type ExitCode } from './core/errors.js';
 import { sessionLogPath } from './core/paths.js';
-import type { CliContext } from './cli/context.js';
+import { makeContext } from './app/context.js';
+import { consoleIO } from './app/io.js';
 
 declare const FIRSTAID_VERSION: string;
 const VERSION = typeof FIRSTAID_VERSION === 'string' ? FIRSTAID_VERSION : 'dev';
@@ -17,7 +18,7 @@ const VERSION = typeof FIRSTAID_VERSION === 'string' ? FIRSTAID_VERSION : 'dev';
 function printError(err: unknown, json: boolean): ExitCode {
   const e = asFirstaidError(err);
   if (json) {
-    process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint, ...(Object.keys(e.details).length > 0 ? { details: e.details } : {}) } }, null, 2) + '\n');
   } else {
     process.stderr.write(`firstaid: ${e.message}\n  ${e.hint}\n`);
   }
@@ -46,18 +47,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
     const [name, ...args] = positionals;
     log = new SessionLog(options.logFile ?? sessionLogPath());
     const runner = new Runner({ log, dryRun: options.dryRun });
-    const ctx: CliContext = {
-      options,
-      args,
-      flags,
-      log,
-      runner,
-      teardown,
-      out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
-      err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
-    };
+    const io = consoleIO();
+    const ctx = makeContext({ options, args, flags, log, runner, teardown, io });
     if (name === undefined) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      if (!io.canPrompt) {
         throw new UsageError(
           'The repair screens need a terminal, and this is not one.',
           'Use the commands instead: firstaid systems, diagnose, fix PLUGIN, revert ID, backups (see firstaid --help).',

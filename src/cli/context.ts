@@ -1,23 +1,9 @@
-/** What every CLI command receives. */
-import type { CommandFlags, CommandOptionSpec, GlobalOptions } from './options.js';
-import type { SessionLog } from '../core/log.js';
-import type { Runner } from '../core/runner.js';
-import type { Teardown } from '../core/teardown.js';
+/** What every CLI command receives: the app's run context (src/app/context.ts). */
+import type { AppContext } from '../app/context.js';
 import type { ExitCode } from '../core/errors.js';
+import type { CommandOptionSpec } from './options.js';
 
-export interface CliContext {
-  options: GlobalOptions;
-  /** Positional arguments after the command name. */
-  args: string[];
-  /** The command's own options (declared in CliCommand.options), by long name. */
-  flags: CommandFlags;
-  log: SessionLog;
-  runner: Runner;
-  /** Everything set up (mounts, loops) registers here; run on exit and on signals. */
-  teardown: Teardown;
-  out(text: string): void;
-  err(text: string): void;
-}
+export type CliContext = AppContext;
 
 export interface CliCommand {
   name: string;

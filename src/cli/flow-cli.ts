@@ -1,26 +1,10 @@
 /**
- * What diagnose, fix and revert share: opening the target for the flow engine, and printing
- * findings, plans and results as plain ASCII text for a Linux console.
+ * What diagnose, fix and revert print: findings, plans and results as plain ASCII text for a
+ * Linux console. (Opening the target and the flow deps: src/app/flow-deps.ts.)
  */
-import type { CliContext } from './context.js';
-import { openSystem } from '../devices/open-system.js';
-import type { MountedSystem, TargetSession } from '../devices/types.js';
-import type { FlowDeps } from '../rescue-plugins/flow.js';
+import type { MountedSystem } from '../devices/types.js';
 import type { Finding, FixResult, Plan } from '../rescue-plugins/types.js';
 import { sortFindings } from '../rescue-plugins/findings.js';
-
-export async function openFlow(ctx: CliContext, opts: { writable: boolean }): Promise<{ deps: FlowDeps; session: TargetSession; system: MountedSystem }> {
-  const { session, system } = await openSystem(ctx, opts);
-  const deps: FlowDeps = {
-    runner: ctx.runner,
-    log: ctx.log,
-    teardown: ctx.teardown,
-    system,
-    devices: session.devices,
-    ...(ctx.options.backupStore !== undefined ? { storeDir: ctx.options.backupStore } : {}),
-  };
-  return { deps, session, system };
-}
 
 /** Control characters (garbage files, escape sequences) shown as \xNN so they cannot mess up the console. */
 export function printable(s: string): string {

@@ -1,28 +1,12 @@
-/** Global options, accepted by every command, before or after the command's name. */
+/** The command line: global options (accepted before or after the command's name) and a command's own. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import type { CommandFlags, GlobalOptions } from '../app/options.js';
 
-export interface GlobalOptions {
-  image?: string;
-  root?: string;
-  backupStore?: string;
-  /** Which installation, when the disks hold several (an id from `firstaid systems`). */
-  system?: string;
-  json: boolean;
-  dryRun: boolean;
-  yes: boolean;
-  force: boolean;
-  help: boolean;
-  version: boolean;
-  /** fstab plugin etc.: choice answers given as --choice id=value. */
-  choices: Record<string, string>;
-  logFile?: string;
-}
+export type { GlobalOptions, CommandFlags } from '../app/options.js';
 
 /** A command's own options (parseArgs form), beside the global ones. */
 export type CommandOptionSpec = NonNullable<ParseArgsConfig['options']>;
-/** Values of a command's own options, by their long names. */
-export type CommandFlags = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 export interface ParsedCommandLine {
   options: GlobalOptions;

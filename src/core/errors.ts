@@ -10,13 +10,16 @@ export class FirstaidError extends Error {
   /** 1: a problem found or an operation failed; 2: the invocation was wrong. */
   readonly exitCode: ExitCode;
   readonly code: string;
+  /** What the message names, as data for the screens and --json (e.g. `changed`: the paths). */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, hint: string, exitCode: ExitCode = 1, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: string, message: string, hint: string, exitCode: ExitCode = 1, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'FirstaidError';
     this.code = code;
     this.hint = hint;
     this.exitCode = exitCode;
+    this.details = options?.details ?? {};
   }
 }
 

@@ -13,7 +13,8 @@ import type { Runner, RunOptions, RunResult } from '../core/runner.js';
 import type { SessionLog } from '../core/log.js';
 import type { Teardown, TeardownHandle } from '../core/teardown.js';
 import { FirstaidError } from '../core/errors.js';
-import type { ChrootEnv } from '../rescue-plugins/types.js';
+import type { ChrootEnv } from './types.js';
+import { unmount } from './mounts.js';
 
 const BASIC_NODES = ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
 
@@ -29,10 +30,7 @@ export async function createChroot(o: { runner: Runner; log: SessionLog; teardow
   const handles: TeardownHandle[] = [];
   const mount = async (args: string[], target: string): Promise<void> => {
     await runner.run('mount', [...args, target]);
-    handles.push(teardown.push(`unmount ${target}`, async () => {
-      const r = await runner.run('umount', [target], { allowFailure: true });
-      if (r.exitCode !== 0) await runner.run('umount', ['-l', target], { allowFailure: true });
-    }));
+    handles.push(teardown.push(`unmount ${target}`, () => unmount(o, target)));
   };
   const close = async (): Promise<void> => {
     while (handles.length) await handles.pop()!.release();

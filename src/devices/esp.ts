@@ -14,6 +14,7 @@ import type { Teardown } from '../core/teardown.js';
 import { FirstaidError } from '../core/errors.js';
 import { runtimeDir } from '../core/paths.js';
 import type { EspAccess, PartitionRef } from './types.js';
+import { unmount } from './mounts.js';
 
 type Opts = { runner: Runner; log: SessionLog; teardown: Teardown; partition: PartitionRef; writable: boolean };
 
@@ -65,8 +66,7 @@ async function openKernel(o: Opts): Promise<EspAccess> {
     throw err;
   }
   o.teardown.push(`unmount ESP ${partition.device}`, async () => {
-    const r = await runner.run('umount', [dir], { allowFailure: true, readOnly: !writable });
-    if (r.exitCode !== 0) await runner.run('umount', ['-l', dir], { allowFailure: true, readOnly: !writable });
+    await unmount(o, dir);
     await rmdir(dir).catch(() => undefined);
   });
   const host = (p: string): string => join(dir, espPath(p));

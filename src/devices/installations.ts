@@ -8,13 +8,14 @@ import { open } from 'node:fs/promises';
 import type { TargetRoot } from '../core/target-root.js';
 import type { Runner } from '../core/runner.js';
 import { ToolMissingError } from '../core/errors.js';
-import { entries, parseFstab } from '../rescue-plugins/fstab/parse.js';
+import { entries, parseFstab } from './fstab-parse.js';
 import type { BlockDevice, FstabSummaryEntry, GrubFacts, Installation, PartitionRef } from './types.js';
 import { flattenDevices } from './lsblk.js';
 import { parseOsRelease, prettyName } from './os-release.js';
 import { resolveSpec } from './resolve-spec.js';
 import { describeFs, diskIdentity, diskOf, isBiosGrubType, isEspType, partitionsOf, toPartitionRef } from './partitions.js';
 import { judgeFirmware } from './firmware.js';
+import { grubFlavour } from './grub-flavour.js';
 
 /** Filesystems a Linux root can be on; others are skipped without mounting. */
 export const ROOT_FS_TYPES = ['ext2', 'ext3', 'ext4', 'xfs', 'btrfs'];
@@ -113,8 +114,13 @@ async function grubFacts(root: TargetRoot, boot: BootView, evidence: string[]): 
   } else {
     evidence.push('no GRUB directory (/boot/grub or /boot/grub2)');
   }
-  const grub2 = dir === '/boot/grub2' || (await existsSafe(root, '/usr/sbin/grub2-install'));
-  return { dir, platforms, cfg, flavour: grub2 ? 'grub2' : 'grub' };
+  const flavour = grubFlavour({
+    grubDir: dir === '/boot/grub',
+    grub2Dir: dir === '/boot/grub2' || (await isDir(boot.t, `${boot.prefix}/grub2`)),
+    grubInstall: await existsSafe(root, '/usr/sbin/grub-install'),
+    grub2Install: await existsSafe(root, '/usr/sbin/grub2-install'),
+  });
+  return { dir, platforms, cfg, flavour };
 }
 
 /** Whether the ESP holds an EFI loader, read with mtools (no kernel vfat needed). */

@@ -76,6 +76,26 @@ async function ensureNode(deps: MountDeps, part: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * A loop device over a scratch file of firstaid's own (no partition scan): its one owner is the
+ * returned handle, and the teardown detaches it if the owner never does.
+ */
+export async function attachScratchFile(deps: MountDeps, file: string): Promise<LoopDevice & { release(): Promise<void> }> {
+  const step = deps.teardown.push(`detach scratch loop of ${file}`, async () => {
+    // Found by its backing file: a signal may arrive before losetup has named the device.
+    const j = await deps.runner.run('losetup', ['-j', file], { readOnly: true, allowFailure: true, timeoutMs: 30_000 });
+    for (const dev of j.stdout.split('\n').map((l) => l.split(':')[0]!.trim()).filter((l) => l.startsWith('/dev/loop'))) {
+      await deps.runner.run('losetup', ['-d', dev], { readOnly: true, allowFailure: true, timeoutMs: 60_000 });
+    }
+  });
+  const device = (await deps.runner.run('losetup', ['-f', '--show', file], { timeoutMs: 60_000 })).stdout.trim();
+  if (!/^\/dev\/loop\d+$/.test(device)) {
+    await step.release();
+    throw new FirstaidError('loop-failed', `losetup gave no loop device for ${file} ("${device}").`, 'Free a loop device (losetup -a lists them) and try again.');
+  }
+  return { device, partitions: [], release: () => step.release() };
+}
+
 /** losetup -f --show -P [-r] FILE, with the partition nodes present. Detached on teardown. */
 export async function attachImage(deps: MountDeps, file: string, writable: boolean): Promise<LoopDevice> {
   await validateImageFile(file, writable);

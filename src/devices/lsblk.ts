@@ -142,8 +142,17 @@ async function enrich(runner: Runner, dev: BlockDevice): Promise<BlockDevice> {
  * Read-only: runs in dry-run mode too.
  */
 export async function listBlockDevices(runner: Runner, only?: string[], skip?: (d: BlockDevice) => boolean): Promise<BlockDevice[]> {
-  const r = await runner.run('lsblk', ['-J', '-b', '-o', LSBLK_COLUMNS, ...(only ?? [])], { readOnly: true, timeoutMs: 60_000 });
+  const tree = (await queryLsblk(runner, only ?? [])) ?? [];
   // Skipped before probing: blkid on an empty optical drive can take long.
-  const tree = parseLsblkJson(r.stdout).filter((d) => !skip?.(d));
-  return Promise.all(tree.map((d) => enrich(runner, d)));
+  return Promise.all(tree.filter((d) => !skip?.(d)).map((d) => enrich(runner, d)));
+}
+
+/**
+ * The one lsblk query (every column firstaid reads, in bytes, as JSON), parsed; `args` adds
+ * devices or -d. With `orNull`, a failing lsblk (no such device) gives null instead of throwing.
+ */
+export async function queryLsblk(runner: Runner, args: string[], o: { orNull?: boolean } = {}): Promise<BlockDevice[] | null> {
+  const r = await runner.run('lsblk', ['-J', '-b', '-o', LSBLK_COLUMNS, ...args], { readOnly: true, timeoutMs: 60_000, allowFailure: o.orNull === true });
+  if (r.exitCode !== 0) return null;
+  return parseLsblkJson(r.stdout);
 }

@@ -6,7 +6,7 @@
 import { FirstaidError } from '../core/errors.js';
 import { TargetRoot } from '../core/target-root.js';
 import { Teardown, type TeardownHandle } from '../core/teardown.js';
-import type { ChrootEnv } from '../rescue-plugins/types.js';
+import type { ChrootEnv } from './types.js';
 import { createChroot } from './chroot.js';
 import { openEsp } from './esp.js';
 import { makePrivateDir, mountDevice, type MountDeps, type MountHandle, type PrivateDir } from './mounts.js';

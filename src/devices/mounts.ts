@@ -80,14 +80,16 @@ export async function mountDevice(
   deps: MountDeps,
   device: string,
   dir: string,
-  o: { fstype: string | null; readOnly: boolean },
+  o: { fstype: string | null; readOnly: boolean; options?: string; fuse?: 'fusefat' },
 ): Promise<MountHandle> {
   const type = o.fstype;
-  const args = [...(type ? ['-t', type] : []), '-o', o.readOnly ? readOnlyOptions(o.fstype) : 'rw', device, dir];
+  const opts = o.options ?? (o.readOnly ? readOnlyOptions(o.fstype) : 'rw');
+  // fusefat takes the device and the mount point like mount does, with its own -o.
+  const [cmd, args] = o.fuse ? [o.fuse, ['-o', opts, device, dir]] : ['mount', [...(type ? ['-t', type] : []), '-o', opts, device, dir]];
   // Registered before mounting, so a signal arriving while mount runs still unmounts it.
   const h: TeardownHandle = deps.teardown.push(`umount ${dir}`, () => unmount(deps, dir));
   try {
-    await deps.runner.run('mount', args, { readOnly: o.readOnly, timeoutMs: 120_000 });
+    await deps.runner.run(cmd, args, { readOnly: o.readOnly, timeoutMs: 120_000 });
   } catch (e) {
     h.forget();
     throw e;

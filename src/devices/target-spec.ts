@@ -1,8 +1,8 @@
 /** Which target the options name, and how to say it: pure, and light enough for the first frame. */
-import type { GlobalOptions } from '../cli/options.js';
 import type { TargetSpec } from './types.js';
 
-export function targetSpecFromOptions(options: GlobalOptions): TargetSpec {
+/** --image FILE, --root DIR, or neither (scan every disk). */
+export function targetSpecFromOptions(options: { image?: string | undefined; root?: string | undefined }): TargetSpec {
   if (options.image !== undefined) return { kind: 'image', file: options.image };
   if (options.root !== undefined) return { kind: 'root', dir: options.root };
   return { kind: 'scan' };

@@ -132,6 +132,13 @@ export interface EspAccess {
   copyTreeIn(hostDir: string, espDir: string): Promise<void>;
 }
 
+/** A chroot into an installation: commands run inside it through the one runner. */
+export interface ChrootEnv {
+  /** Host path of the chroot's root. */
+  readonly root: string;
+  run(cmd: string, args: readonly string[], opts?: import('../core/runner.js').RunOptions): Promise<import('../core/runner.js').RunResult>;
+}
+
 /** An installation mounted for work: read-only until remountReadWrite(). */
 export interface MountedSystem {
   installation: Installation;
@@ -142,7 +149,7 @@ export interface MountedSystem {
   /** The ESP, or null when the installation has none. */
   esp(): Promise<EspAccess | null>;
   /** A chroot with /dev (private, with the installation's disk), /dev/pts, /proc, /sys, /run. */
-  chroot(): Promise<import('../rescue-plugins/types.js').ChrootEnv>;
+  chroot(): Promise<ChrootEnv>;
   /** Unmounts everything this system mounted (also done by the session teardown). */
   close(): Promise<void>;
 }

@@ -10,28 +10,15 @@ import type { Teardown } from '../core/teardown.js';
 import { FirstaidError, asFirstaidError } from '../core/errors.js';
 import type { BlockDevice, MountedSystem } from '../devices/types.js';
 import type { BackupSpace, BackupStore } from '../backup/spaces/types.js';
-import { openBackupStore, defaultStoreDir, checkStoreUsable } from '../backup/spaces/store.js';
-import type { Finding, FixResult, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
+import { checkStoreUsable } from '../backup/spaces/store.js';
+import { freeBytes } from '../core/free-space.js';
+import { openScratchFat } from '../devices/scratch-fat.js';
+import type { Finding, FixResult, FlowDeps, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
 
 export { revertFix, parseBackupRef, describeObject, type RevertResult } from './revert.js';
-
-export interface FlowDeps {
-  runner: Runner;
-  log: SessionLog;
-  teardown: Teardown;
-  /** An open store; when absent the engine opens `storeDir` (or the target's default) itself,
-   *  after the target is read-write (the default store lives on the target's own disk). */
-  store?: BackupStore;
-  /** --backup-store DIR. */
-  storeDir?: string;
-  system: MountedSystem;
-  /** Every block device of the session (fstab sources resolve against these). */
-  devices: BlockDevice[];
-  signal?: AbortSignal;
-  onProgress?: (stage: FlowStage, message: string) => void;
-}
+export type { FlowDeps } from './types.js';
 
 export interface PluginDiagnosis {
   pluginId: string;
@@ -51,7 +38,7 @@ export interface RunFixOptions {
 
 /** The context a plugin step receives. `readOnly` contexts refuse remountReadWrite (diagnose). */
 export function buildPluginContext(
-  deps: FlowDeps,
+  deps: Omit<FlowDeps, 'openStore'>,
   choices: Record<string, string>,
   stage: () => FlowStage,
   opts: { readOnly: boolean; secret?: string },
@@ -77,6 +64,10 @@ export function buildPluginContext(
       await system.remountReadWrite();
     },
     chroot: () => system.chroot(),
+    scratchFat: async (o) => {
+      const chroot = await system.chroot();
+      return openScratchFat(deps, { mountpoint: await system.target.resolve(o.mountpoint), chrootRoot: chroot.root, method: o.method });
+    },
     esp: () => system.esp(),
   };
 }
@@ -166,25 +157,16 @@ async function neededBytes(touches: readonly Touch[], system: MountedSystem): Pr
 
 /**
  * The fix rewrites the paths it touches on the target (atomically: old and new side by side), so the
- * target needs that much room too; a full target is refused before anything is written. Only the
- * space available to ordinary users counts: ext4 keeps part of root's reserve even from root.
+ * target needs that much room too; a full target is refused before anything is written.
  */
 async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem): Promise<void> {
   const paths = touches.filter((t) => t.kind === 'path');
   if (paths.length === 0) return;
-  const { statfs } = await import('node:fs/promises');
   const need = (await neededBytes(paths, system)) - 1024 * 1024 + 256 * 1024;
-  const fs = await statfs(system.target.root);
-  const free = fs.bavail * fs.bsize;
+  const free = await freeBytes(system.target.root);
   if (free < need) {
     throw new FirstaidError('target-full', `The installation's filesystem is full: ${free} bytes free, the fix needs about ${need}.`, 'Nothing was changed. Free some space on it first (e.g. remove old files under /var/log or /var/cache/apt), then run the fix again.');
   }
-}
-
-async function openStore(deps: FlowDeps): Promise<BackupStore> {
-  if (deps.store) return deps.store;
-  const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
-  return openBackupStore(dir, { runner: deps.runner, log: deps.log });
 }
 
 function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): FixResult {
@@ -271,7 +253,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     progress('mounting the target read-write');
     await deps.system.remountReadWrite();
     await checkTargetRoom(plan.touches, deps.system);
-    store = await openStore(deps);
+    store = await deps.openStore();
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
     await backUp(space, plan, deps.system, progress);

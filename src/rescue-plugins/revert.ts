@@ -5,9 +5,8 @@
  */
 import { FirstaidError } from '../core/errors.js';
 import type { BackupSpace, ManifestObject } from '../backup/spaces/types.js';
-import { openBackupStore, defaultStoreDir } from '../backup/spaces/store.js';
 import { buildDeviceMap, type DeviceMap } from './device-map.js';
-import type { FlowDeps } from './flow.js';
+import type { FlowDeps } from './types.js';
 
 export interface RevertResult {
   backupId: string;
@@ -52,7 +51,7 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   const { id, storeDir } = parseBackupRef(backupRef);
   deps.onProgress?.('restore', `opening ${id}`);
   await deps.system.remountReadWrite();
-  const store = deps.store ?? (await openBackupStore(storeDir ?? deps.storeDir ?? (await defaultStoreDir(deps.system.target)), { runner: deps.runner, log: deps.log }));
+  const store = await deps.openStore(storeDir ?? undefined);
   const space = await store.openSpace(id, deps.system.target);
   const v = await space.verify();
   if (!v.ok) {
@@ -62,7 +61,7 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   const devices = await restoreDevices(space, deps);
   const changed = await space.changedSinceFix(devices);
   if (changed.length > 0 && !opts.force) {
-    throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`);
+    throw new FirstaidError('changed-since-fix', `These changed after the fix, so restoring would lose those changes: ${changed.join(', ')}`, `Nothing was restored. To restore anyway: firstaid revert ${id} --force`, 1, { details: { changed } });
   }
   const objects = await space.list();
   deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);

@@ -4,9 +4,14 @@
  * plugin, orders the steps, backs up everything a plan declares it touches, restores on
  * failure, and refuses to run a plan whose backup did not complete.
  */
-import type { BlockDevice, EspAccess, Installation } from '../devices/types.js';
+import type { BlockDevice, ChrootEnv, EspAccess, Installation, MountedSystem } from '../devices/types.js';
+import type { ScratchFat } from '../devices/scratch-fat.js';
+import type { Teardown } from '../core/teardown.js';
+import type { BackupStore } from '../backup/spaces/types.js';
 import type { TargetRoot } from '../core/target-root.js';
-import type { Runner, RunOptions, RunResult } from '../core/runner.js';
+import type { Runner } from '../core/runner.js';
+
+export type { ChrootEnv } from '../devices/types.js';
 import type { SessionLog } from '../core/log.js';
 
 export type FindingState = 'checked' | 'detected' | 'fixed' | 'error' | 'skipped';
@@ -34,9 +39,14 @@ export type Touch =
 
 export type PlanAction =
   | { kind: 'edit-file'; path: string; before: string | null; after: string; diff: string }
-  | { kind: 'run'; argv: string[]; inChroot: boolean; why: string }
+  | { kind: 'run'; argv: string[]; inChroot: boolean; why: string; bootloader?: BootloaderInstall }
   | { kind: 'write-range'; device: string; offset: number; length: number; why: string }
   | { kind: 'note'; text: string };
+
+/** A run that installs a boot loader says for which platform (and, for UEFI, where the ESP is mounted in the installation). */
+export type BootloaderInstall =
+  | { platform: 'i386-pc'; disk: string }
+  | { platform: 'x86_64-efi'; espDir: string };
 
 /** A choice a plan offers the person (e.g. nofail vs comment out). */
 export interface PlanChoice {
@@ -68,12 +78,6 @@ export interface Plan {
   secret?: { label: string };
 }
 
-export interface ChrootEnv {
-  /** Host path of the chroot's root. */
-  readonly root: string;
-  run(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult>;
-}
-
 /** What the flow engine hands a plugin. */
 export interface PluginContext {
   system: Installation;
@@ -94,6 +98,11 @@ export interface PluginContext {
   chroot(): Promise<ChrootEnv>;
   /** The installation's ESP (kernel vfat or mtools), or null when it has none. */
   esp(): Promise<EspAccess | null>;
+  /**
+   * A scratch FAT filesystem mounted over `mountpoint` (a path of the installation), its loop
+   * device visible in the chroot; undone by release() or the session teardown (signals too).
+   */
+  scratchFat(o: { mountpoint: string; method: 'kernel' | 'fuse' }): Promise<ScratchFat>;
 }
 
 export interface RescuePlugin {
@@ -127,4 +136,22 @@ export interface FixResult {
   restored: boolean;
   error: { message: string; hint: string } | null;
   plan: Plan;
+}
+
+/** What the flow engine needs from its caller (built once, in src/app/flow-deps.ts). */
+export interface FlowDeps {
+  runner: Runner;
+  log: SessionLog;
+  teardown: Teardown;
+  /**
+   * Opens the backup store for writing when the engine first needs it (the default store lives
+   * on the target's own disk, so this makes it read-write). The app decides which store it is;
+   * `dir` is a store directory the person named (the path of a backup directory).
+   */
+  openStore(dir?: string): Promise<BackupStore>;
+  system: MountedSystem;
+  /** Every block device of the session (fstab sources resolve against these). */
+  devices: BlockDevice[];
+  signal?: AbortSignal;
+  onProgress?: (stage: FlowStage, message: string) => void;
 }

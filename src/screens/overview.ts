@@ -5,34 +5,22 @@ import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import { back, cursorOf, go, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
 import { diagnosisTag, findingTag, problems } from './labels.js';
+import { emptyModel, pendingModel } from './pending.js';
 
 export function build(s: State, _l: Layout): ScreenModel {
   const title = `Diagnosis - ${systemLabel(s)}`;
   const d = s.diagnoses;
-  if (d.status === 'idle' || d.status === 'loading') {
-    return {
-      title,
-      busy: true,
-      top: [{ text: d.status === 'loading' && d.step ? d.step : 'Checking the system' }],
-      lines: [{ text: 'Every plugin looks at the system read-only; nothing is changed.', tone: 'dim' }],
-      hints: keyHints('Esc stop', { move: false, back: false }),
-    };
+  if (d.status !== 'ready') {
+    return pendingModel(title, d, {
+      loading: 'Checking the system',
+      loadingLines: [{ text: 'Every plugin looks at the system read-only; nothing is changed.', tone: 'dim' }],
+      loadingHints: keyHints('Esc stop', { move: false, back: false }),
+      errorTitle: 'The system could not be checked.',
+      errorNext: 'Press r to try again, or Esc to choose another system.',
+      errorHints: keyHints('r try again', { move: false }),
+    });
   }
-  if (d.status === 'error') {
-    return {
-      title,
-      top: [{ text: '[ERROR] The system could not be checked.', tone: 'problem', bold: true }],
-      lines: [{ text: d.error.message }, { text: '' }, { text: `What to do: ${d.error.hint}` }, { text: '' }, { text: 'Press r to try again, or Esc to choose another system.' }],
-      hints: keyHints('r try again', { move: false }),
-    };
-  }
-  if (d.value.length === 0) {
-    return {
-      title,
-      lines: [{ text: '[NONE] No repair plugin is available for this system.', tone: 'warn' }, { text: 'Press Esc to go back.' }],
-      hints: keyHints('', { move: false }),
-    };
-  }
+  if (d.value.length === 0) return emptyModel(title, 'No repair plugin is available for this system.', [{ text: 'Press Esc to go back.' }], keyHints('', { move: false }));
   const cur = Math.min(cursorOf(s), d.value.length - 1);
   const lines: Line[] = d.value.map((p, i) => {
     const t = diagnosisTag(p);

@@ -7,14 +7,14 @@ import { FirstaidError } from '../core/errors.js';
 import { Teardown, type TeardownHandle } from '../core/teardown.js';
 import type { CliContext } from '../cli/context.js';
 import { openTargetSession } from '../devices/session.js';
-import { describeSpec, targetSpecFromOptions } from '../devices/open-system.js';
+import { describeSpec, targetSpecFromOptions } from '../devices/target-spec.js';
+import { buildFlowDeps } from '../app/flow-deps.js';
+import { openStore } from '../app/store.js';
 import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
 import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
 import type { Finding, FlowStage } from '../rescue-plugins/types.js';
-import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../backup/spaces/store.js';
 import type { BackupEntry, OnProgress, PluginDiagnosis, RevertResult, Services, TargetChoice } from './services.js';
-import { toUserError } from './tasks.js';
 
 /** Stages after which stopping midway would leave a half-applied fix (the engine restores on failure). */
 const UNSAFE: FlowStage[] = ['apply', 'verify', 'restore'];
@@ -78,16 +78,11 @@ export class RealServices implements Services {
 
   private deps(onProgress?: OnProgress, signal?: AbortSignal): FlowDeps {
     if (!this.session || !this.system || !this.sessionTeardown) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system first (Repair a system).');
-    return {
-      runner: this.ctx.runner,
-      log: this.ctx.log,
+    return buildFlowDeps(this.ctx, this.session, this.system, {
       teardown: this.sessionTeardown,
-      system: this.system,
-      devices: this.session.devices,
-      ...(this.ctx.options.backupStore !== undefined ? { storeDir: this.ctx.options.backupStore } : {}),
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress: (stage: FlowStage, message: string) => onProgress({ step: `${stage}: ${message}`, stage, cancellable: !UNSAFE.includes(stage) }) } : {}),
-    };
+    });
   }
 
   async diagnose(onProgress?: OnProgress, signal?: AbortSignal): Promise<PluginDiagnosis[]> {
@@ -122,14 +117,8 @@ export class RealServices implements Services {
     }
   }
 
-  private async storeDir(): Promise<string> {
-    if (this.ctx.options.backupStore !== undefined) return this.ctx.options.backupStore;
-    if (!this.system) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system whose backups to list.');
-    return defaultStoreDir(this.system.target);
-  }
-
   async listBackups(): Promise<BackupEntry[]> {
-    const store = await openBackupStoreReadOnly(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    const store = await openStore(this.ctx, { system: this.system }, 'read');
     const list = await store.list();
     const target = this.system?.target;
     if (!target) return list; // --backup-store without a system: host paths are the real ones
@@ -152,17 +141,14 @@ export class RealServices implements Services {
       this.findings.clear();
       return { backupId, ok: true, error: null, changedSinceFix: [], restored: r.objects };
     } catch (err) {
-      const e = toUserError(err);
-      if (e.code !== 'changed-since-fix') throw err;
-      // The engine names the changed origins in its message: "...: /a, /b".
-      const list = e.message.slice(e.message.indexOf(': ') + 2).split(', ').filter(Boolean);
+      if (!(err instanceof FirstaidError) || err.code !== 'changed-since-fix') throw err;
+      const list = (err.details['changed'] as string[] | undefined) ?? [];
       return { backupId, ok: false, error: { message: 'Some files changed after the fix, so nothing was restored.', hint: 'Look at the list; press f to restore anyway (overwrites those changes).' }, changedSinceFix: list };
     }
   }
 
   async deleteBackup(backupId: string): Promise<void> {
-    if (this.ctx.options.backupStore === undefined) await this.system?.remountReadWrite();
-    const store = await openBackupStore(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
+    const store = await openStore(this.ctx, { system: this.system }, 'write');
     await store.deleteSpace(backupId);
   }
 

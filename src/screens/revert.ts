@@ -9,6 +9,7 @@ import { moveCursor } from '../ui/list.js';
 import type { SpaceSummary } from '../backup/spaces/types.js';
 import type { BackupEntry } from './services.js';
 import { back, cursorOf, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
+import { emptyModel, pendingModel } from './pending.js';
 import { bytes, when } from './labels.js';
 
 /** Grouped by plugin id (alphabetical), newest first inside a group: the order the cursor walks. */
@@ -33,25 +34,18 @@ function stateTag(b: SpaceSummary): { tag: string; tone: 'ok' | 'problem' | 'war
 export function build(s: State, _l: Layout): ScreenModel {
   const title = `Revert a repair - ${systemLabel(s)}`;
   const b = s.backups;
-  if (b.status === 'idle' || b.status === 'loading') {
-    return { title, busy: true, top: [{ text: b.status === 'loading' && b.step ? b.step : 'Reading the backup store' }], lines: [], hints: keyHints('', { move: false }) };
-  }
-  if (b.status === 'error') {
-    return {
-      title,
-      top: [{ text: '[ERROR] The backup store could not be read.', tone: 'problem', bold: true }],
-      lines: [{ text: b.error.message }, { text: '' }, { text: `What to do: ${b.error.hint}` }, { text: '' }, { text: 'Press r to try again, or Esc to go back.' }],
-      hints: keyHints('r try again', { move: false }),
-    };
+  if (b.status !== 'ready') {
+    return pendingModel(title, b, {
+      loading: 'Reading the backup store',
+      loadingHints: keyHints('', { move: false }),
+      errorTitle: 'The backup store could not be read.',
+      errorNext: 'Press r to try again, or Esc to go back.',
+      errorHints: keyHints('r try again', { move: false }),
+    });
   }
   const notice: Line[] = s.notice ? [{ text: s.notice.text, tone: s.notice.tone }] : [];
   if (b.value.length === 0) {
-    return {
-      title,
-      top: notice,
-      lines: [{ text: '[NONE] There are no backups for this system yet.', tone: 'warn' }, { text: '' }, { text: 'A backup directory appears here after a fix. To repair the system, go back (Esc) and choose "Repair a system".' }],
-      hints: keyHints('r reload', { move: false }),
-    };
+    return emptyModel(title, 'There are no backups for this system yet.', [{ text: '' }, { text: 'A backup directory appears here after a fix. To repair the system, go back (Esc) and choose "Repair a system".' }], keyHints('r reload', { move: false }), notice);
   }
   const list = orderedBackups(b.value);
   const cur = Math.min(cursorOf(s), list.length - 1);

@@ -7,6 +7,7 @@ import { keyHints } from '../ui/key-hints.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import { back, cursorOf, go, loading, setCursor, startTask, type State } from './nav.js';
+import { emptyModel, pendingModel } from './pending.js';
 
 const OWN_KEYS = 'Enter choose  a attach image  d root dir';
 
@@ -23,34 +24,21 @@ export function build(s: State, _l: Layout): ScreenModel {
     };
   }
   const sys = s.systems;
-  if (sys.status === 'idle' || sys.status === 'loading') {
-    return {
-      title,
-      busy: true,
-      top: [{ text: sys.status === 'loading' && sys.step ? sys.step : 'Looking for Linux installations' }],
-      lines: [{ text: `Target: ${s.targetLabel}`, tone: 'dim' }, { text: 'This mounts candidate partitions read-only; nothing is changed.', tone: 'dim' }],
-      hints: keyHints('Esc stop looking', { move: false, back: false }),
-    };
-  }
-  if (sys.status === 'error') {
-    return {
-      title,
-      top: [{ text: '[ERROR] Could not look for installations.', tone: 'problem', bold: true }],
-      lines: [{ text: sys.error.message }, { text: '' }, { text: `What to do: ${sys.error.hint}` }, { text: '' }, { text: 'Press a to attach a disk image, d to give a root directory, or Esc to go back.' }],
-      hints: keyHints('a attach image  d root dir  r retry', { move: false }),
-    };
+  if (sys.status !== 'ready') {
+    return pendingModel(title, sys, {
+      loading: 'Looking for Linux installations',
+      loadingLines: [{ text: `Target: ${s.targetLabel}`, tone: 'dim' }, { text: 'This mounts candidate partitions read-only; nothing is changed.', tone: 'dim' }],
+      loadingHints: keyHints('Esc stop looking', { move: false, back: false }),
+      errorTitle: 'Could not look for installations.',
+      errorNext: 'Press a to attach a disk image, d to give a root directory, or Esc to go back.',
+      errorHints: keyHints('a attach image  d root dir  r retry', { move: false }),
+    });
   }
   if (sys.value.length === 0) {
-    return {
-      title,
-      top: [{ text: `Target: ${s.targetLabel}` }],
-      lines: [
-        { text: '[NONE] No Linux installation was found there.', tone: 'warn' },
-        { text: '' },
-        { text: 'firstaid looks for a root filesystem with /etc/os-release. If the disk holds an encrypted or LVM volume, open it first (cryptsetup open, vgchange -ay), then press r to look again. Or press a to attach a disk image, d to give a mounted root directory.' },
-      ],
-      hints: keyHints('r look again  a attach image  d root dir', { move: false }),
-    };
+    return emptyModel(title, 'No Linux installation was found there.', [
+      { text: '' },
+      { text: 'firstaid looks for a root filesystem with /etc/os-release. If the disk holds an encrypted or LVM volume, open it first (cryptsetup open, vgchange -ay), then press r to look again. Or press a to attach a disk image, d to give a mounted root directory.' },
+    ], keyHints('r look again  a attach image  d root dir', { move: false }), [{ text: `Target: ${s.targetLabel}` }]);
   }
   const cur = Math.min(cursorOf(s), sys.value.length - 1);
   const lines: Line[] = sys.value.map((inst, i) => ({

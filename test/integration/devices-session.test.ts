@@ -9,9 +9,10 @@ import { SessionLog } from '../../src/core/log.js';
 import { Runner } from '../../src/core/runner.js';
 import { Teardown } from '../../src/core/teardown.js';
 import { FirstaidError } from '../../src/core/errors.js';
-import { openSystem, targetSpecFromOptions } from '../../src/devices/open-system.js';
+import { openSystem } from '../../src/app/open-target.js';
+import { targetSpecFromOptions } from '../../src/devices/target-spec.js';
 import { openTargetSession } from '../../src/devices/session.js';
-import type { GlobalOptions } from '../../src/cli/options.js';
+import type { GlobalOptions } from '../../src/app/options.js';
 
 // A private run-time dir (read lazily by runtimeDir()), so leftovers of these sessions are visible.
 const RUNTIME = mkdtempSync('/tmp/firstaid-devsession-rt-');

@@ -16,6 +16,7 @@ import { openImageContext } from './grub-context.js';
 import { grubPlugin } from '../../src/rescue-plugins/grub/index.js';
 import { runFix, revertFix } from '../../src/rescue-plugins/flow.js';
 import type { FixResult } from '../../src/rescue-plugins/types.js';
+import { testFlowDeps } from '../helpers/flow-deps.js';
 
 const NEEDS = needs({ root: true, loop: true, tools: ['parted', 'mkfs.ext4', 'mkfs.vfat', 'mdir', 'mcopy', 'fusefat', 'grub-script-check', 'losetup'] });
 
@@ -43,7 +44,7 @@ async function fix(img: FixtureImage, store: string): Promise<FixResult> {
   try {
     const findings = await grubPlugin.diagnose(c.ctx);
     const plan = grubPlugin.plan(findings, c.ctx.system, {});
-    return await runFix(grubPlugin, plan, { runner: c.runner, log: c.log, teardown: c.teardown, system: c.system, devices: c.session.devices, storeDir: store }, { dryRun: false, choices: {}, findingsBefore: findings });
+    return await runFix(grubPlugin, plan, testFlowDeps({ runner: c.runner, log: c.log, teardown: c.teardown, system: c.system, devices: c.session.devices, storeDir: store }), { dryRun: false, choices: {}, findingsBefore: findings });
   } finally {
     await c.close();
   }
@@ -52,7 +53,7 @@ async function fix(img: FixtureImage, store: string): Promise<FixResult> {
 async function revert(img: FixtureImage, store: string, id: string): Promise<void> {
   const c = await openImageContext(img.path, { writable: true });
   try {
-    await revertFix(id, { runner: c.runner, log: c.log, teardown: c.teardown, system: c.system, devices: c.session.devices, storeDir: store }, { force: false });
+    await revertFix(id, testFlowDeps({ runner: c.runner, log: c.log, teardown: c.teardown, system: c.system, devices: c.session.devices, storeDir: store }), { force: false });
   } finally {
     await c.close();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatListing, formatSpace, humanSize } from '../../src/backup/spaces/listing.js';
+import { formatListing, formatSpace, humanSize } from '../../src/cli/format-backups.js';
 import type { SpaceSummary } from '../../src/backup/spaces/types.js';
 
 function sum(p: Partial<SpaceSummary> & { id: string }): SpaceSummary {

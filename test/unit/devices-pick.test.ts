@@ -1,18 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanFilter } from '../../src/devices/session.js';
-import { pickInstallation, targetSpecFromOptions, noInstallationError } from '../../src/devices/open-system.js';
+import { pickInstallation, noInstallationError } from '../../src/devices/pick-installation.js';
+import { targetSpecFromOptions } from '../../src/devices/target-spec.js';
 import { FirstaidError } from '../../src/core/errors.js';
 import type { BlockDevice, Installation, TargetSession } from '../../src/devices/types.js';
-import type { GlobalOptions } from '../../src/cli/options.js';
+import type { GlobalOptions } from '../../src/app/options.js';
+import { blockDevice } from '../helpers/block-devices.js';
 
-function dev(name: string, o: Partial<BlockDevice> = {}): BlockDevice {
-  return {
-    name, path: `/dev/${name}`, type: 'disk', size: 1, fstype: null, uuid: null, label: null, partuuid: null, partlabel: null,
-    parttype: null, partn: null, start: null, pttype: null, ptuuid: null, pkname: null, serial: null, model: null, ro: false,
-    mountpoints: [], children: [], ...o,
-  };
-}
+const dev = blockDevice;
 
 test('scan leaves out RAM disks, optical drives, the live medium and firstaid\'s own mounts', () => {
   const devs = [

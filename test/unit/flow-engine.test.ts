@@ -15,6 +15,7 @@ import { diagnoseAll, planFix, runFix, revertFix, parseBackupRef, markFixed, typ
 import type { Finding, Plan, PluginContext, RescuePlugin } from '../../src/rescue-plugins/types.js';
 import type { Installation, MountedSystem } from '../../src/devices/types.js';
 import { unifiedDiff } from '../../src/rescue-plugins/diff.js';
+import { testFlowDeps } from '../helpers/flow-deps.js';
 
 const INSTALLATION = {
   id: 'uuid:test', name: 'Test', osRelease: {}, root: { device: '/dev/null', uuid: 'test', partuuid: null, label: null, fstype: 'ext4', partn: 1, start: 0, size: 1, parttype: null },
@@ -51,7 +52,7 @@ async function env(): Promise<Env> {
     async close() {},
   };
   const storeDir = join(base, 'store');
-  const deps: FlowDeps = { runner, log, teardown: new Teardown(), system, devices: [], storeDir, onProgress: (s) => { if (events.at(-1) !== `stage:${s}`) events.push(`stage:${s}`); } };
+  const deps: FlowDeps = testFlowDeps({ runner, log, teardown: new Teardown(), system, devices: [], storeDir, onProgress: (s) => { if (events.at(-1) !== `stage:${s}`) events.push(`stage:${s}`); } });
   return { deps, root, storeDir, events, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 

@@ -1,18 +1,11 @@
 /** Block devices and facts for the fstab unit tests (shaped like lsblk output of the fixture images). */
 import type { BlockDevice, PartitionRef } from '../../src/devices/types.js';
-import { parseFstab } from '../../src/rescue-plugins/fstab/parse.js';
+import { parseFstab } from '../../src/devices/fstab-parse.js';
 import { checkFstab, pathsToCheck } from '../../src/rescue-plugins/fstab/checks.js';
 import type { Finding } from '../../src/rescue-plugins/types.js';
 
-export function dev(name: string, over: Partial<BlockDevice> = {}): BlockDevice {
-  const part = /p\d+$|[a-z]\d+$/.test(name);
-  return {
-    name, path: `/dev/${name}`, type: part ? 'part' : 'disk', size: 32 * 1024 * 1024, fstype: null, uuid: null, label: null,
-    partuuid: null, partlabel: null, parttype: null, partn: part ? Number(/(\d+)$/.exec(name)![1]) : null, start: null,
-    pttype: part ? null : 'dos', ptuuid: part ? null : 'abcd1234', pkname: part ? name.replace(/p?\d+$/, '') : null,
-    serial: null, model: null, ro: false, mountpoints: [], children: [], ...over,
-  };
-}
+export { fixtureDevice as dev } from '../helpers/block-devices.js';
+import { fixtureDevice as dev } from '../helpers/block-devices.js';
 
 export const ROOT_UUID = '4fb52f1f-ef6b-4c71-b4a2-0b03073ab69c';
 export const DATA_UUID = '0b9658d8-52f8-49e7-9f70-07946420de27';

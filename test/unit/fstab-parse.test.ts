@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFstab, serializeFstab, setField, commentOut, entries } from '../../src/rescue-plugins/fstab/parse.js';
+import { parseFstab, serializeFstab, setField, commentOut, entries } from '../../src/devices/fstab-parse.js';
 
 // Real-world shapes: Debian installer (tabs, aligned columns), Fedora (blank columns), Ubuntu (comments
 // between entries), escapes, trailing spaces, CRLF-free but tab-indented, no final newline.

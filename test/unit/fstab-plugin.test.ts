@@ -16,6 +16,7 @@ import { diagnosePlugin, planFix, runFix, revertFix, type FlowDeps } from '../..
 import { fstabPlugin } from '../../src/rescue-plugins/fstab/index.js';
 import type { Installation, MountedSystem } from '../../src/devices/types.js';
 import { disk, HEALTHY, DATA_UUID, ROOT_REF } from './fstab-fakes.js';
+import { testFlowDeps } from '../helpers/flow-deps.js';
 
 const STALE = '11111111-2222-3333-4444-555555555555';
 
@@ -41,7 +42,7 @@ async function setup(fstabAsLink: boolean) {
     async chroot() { throw new Error('fstab needs no chroot'); },
     async close() {},
   };
-  const deps: FlowDeps = { runner, log, teardown: new Teardown(), system, devices: disk(), storeDir: join(base, 'store') };
+  const deps: FlowDeps = testFlowDeps({ runner, log, teardown: new Teardown(), system, devices: disk(), storeDir: join(base, 'store') });
   return { base, root, deps, broken, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 

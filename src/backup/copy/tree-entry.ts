@@ -2,16 +2,11 @@
  * Putting one file or symlink of a tree back, synchronously: shared by the main thread and the
  * helper thread a big tree's restore runs on (copy-worker.ts), so nothing here may await.
  */
-import { chmodSync, chownSync, lchownSync, lutimesSync, renameSync, symlinkSync, utimesSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, join, basename } from 'node:path';
+import { chmodSync, chownSync, lchownSync, lutimesSync, symlinkSync, utimesSync } from 'node:fs';
+import { commitStagedSync, tempNameFor } from '../../core/atomic-write.js';
 import type { ManifestObject } from '../spaces/types.js';
 import type { BlobStore } from '../objects/blobs.js';
 import { unlinkQuietly } from '../objects/chunk-io.js';
-
-function tmpBeside(hostPath: string): string {
-  return join(dirname(hostPath), `.${basename(hostPath)}.firstaid-${randomBytes(4).toString('hex')}.tmp`);
-}
 
 /** Owner, mode and mtime of a restored file (mode after chown: chown clears setuid bits). */
 function setFileMeta(o: ManifestObject, hostPath: string): void {
@@ -28,7 +23,7 @@ function copyFile(blobs: BlobStore, o: ManifestObject, hostPath: string, pack: s
 
 /** A file object copied to a temp name beside hostPath, with its metadata: the temp's path. */
 export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string, pack?: string): string {
-  const tmp = tmpBeside(hostPath);
+  const tmp = tempNameFor(hostPath);
   copyFile(blobs, o, tmp, pack);
   try {
     setFileMeta(o, tmp);
@@ -40,15 +35,16 @@ export function stageFile(blobs: BlobStore, o: ManifestObject, hostPath: string,
 }
 
 export function placeSymlinkSync(o: ManifestObject, hostPath: string): void {
-  const tmp = tmpBeside(hostPath);
+  const tmp = tempNameFor(hostPath);
   symlinkSync(o.symlinkTarget!, tmp);
   try {
     if (o.uid !== null && o.gid !== null) lchownSync(tmp, o.uid, o.gid);
-    renameSync(tmp, hostPath);
   } catch (e) {
     unlinkQuietly(tmp);
     throw e;
   }
+  // The tree is synced as a whole afterwards (and a symlink cannot be fsynced).
+  commitStagedSync(tmp, hostPath, 'deferred');
   if (o.mtime) lutimesSync(hostPath, new Date(o.mtime), new Date(o.mtime));
 }
 
@@ -60,13 +56,7 @@ export function restoreEntry(blobs: BlobStore, e: ManifestObject, hostPath: stri
   if (e.type === 'symlink') placeSymlinkSync(e, hostPath);
   else if (!present && copiedFresh(blobs, e, hostPath, pack)) setFileMeta(e, hostPath);
   else {
-    const tmp = stageFile(blobs, e, hostPath, pack);
-    try {
-      renameSync(tmp, hostPath);
-    } catch (err) {
-      unlinkQuietly(tmp);
-      throw err;
-    }
+    commitStagedSync(stageFile(blobs, e, hostPath, pack), hostPath, 'deferred');
   }
 }
 

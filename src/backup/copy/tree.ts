@@ -3,11 +3,11 @@
  * exactly (content, mode, owner, mtime, xattrs). A restored tree is made identical to the
  * recorded one: what was added since is removed (a revert of /boot/grub needs that).
  */
-import { lstat, readlink, mkdir, rm, utimes, rename, open } from 'node:fs/promises';
+import { lstat, readlink, mkdir, rm, utimes } from 'node:fs/promises';
 import { type Dirent, chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, utimesSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { commitStaged, fsyncDir } from '../../core/atomic-write.js';
 import { getXattrs, getXattrsTree, setXattrsMany, type Xattrs } from '../../core/xattr.js';
 import type { Runner } from '../../core/runner.js';
 import type { ManifestObject } from '../spaces/types.js';
@@ -174,19 +174,13 @@ async function lstatOrNull(p: string): Promise<Stats | null> {
 async function placeFile(blobs: BlobStore, o: ManifestObject, hostPath: string): Promise<void> {
   const tmp = stageFile(blobs, o, hostPath);
   try {
-    const fh = await open(tmp, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
     const old = await lstatOrNull(hostPath);
     if (old?.isDirectory()) await rm(hostPath, { recursive: true, force: true });
-    await rename(tmp, hostPath);
   } catch (e) {
     unlinkQuietly(tmp);
     throw e;
   }
+  await commitStaged(tmp, hostPath, 'now');
 }
 
 /** A symlink object at hostPath (over a file or symlink; a directory there is removed first). */

@@ -7,10 +7,10 @@
  * go into packs (packs.ts), a pack per batch, each pack an object like any other.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { constants, closeSync, copyFileSync, fsyncSync, lstatSync, mkdirSync, openSync } from 'node:fs';
 import { open, readFile, unlink, copyFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { commitStagedSync, fsyncDir } from '../../core/atomic-write.js';
 import { isSha256 } from '../spaces/ids.js';
 import { CHUNK, blockingIo, giveChunk, openRegular, poolIo, readBuffer, readFull, takeChunk, unlinkQuietly, writeAll } from './chunk-io.js';
 import { hashFile } from './hash-file.js';
@@ -103,7 +103,9 @@ export class BlobStore {
    */
   private placeSync(tmp: string, sha: string): void {
     const sub = this.subdirOf(sha);
-    renameSync(tmp, `${sub}/${sha}`);
+    // Deferred: an object's content was fsynced when it was written durably, and its directory
+    // is synced with the others before the manifest names it (flush).
+    commitStagedSync(tmp, `${sub}/${sha}`, 'deferred');
     this.dirty.add(sub);
     this.placed.add(sha);
   }

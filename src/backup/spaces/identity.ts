@@ -5,6 +5,8 @@
 import { stat } from 'node:fs/promises';
 import type { DiskIdentity } from '../../devices/types.js';
 import type { Runner } from '../../core/runner.js';
+import { queryLsblk } from '../../devices/lsblk.js';
+import { diskIdentity } from '../../devices/partitions.js';
 
 export async function readDiskIdentity(runner: Runner, device: string): Promise<DiskIdentity | null> {
   let st;
@@ -14,12 +16,8 @@ export async function readDiskIdentity(runner: Runner, device: string): Promise<
     return null;
   }
   if (st.isBlockDevice()) {
-    const r = await runner.run('lsblk', ['-J', '-b', '-d', '-o', 'PATH,PTUUID,PTTYPE,SERIAL,SIZE', device], { readOnly: true, allowFailure: true });
-    if (r.exitCode !== 0) return null;
-    const d = (JSON.parse(r.stdout) as { blockdevices?: Record<string, unknown>[] }).blockdevices?.[0];
-    if (!d) return null;
-    const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-    return { path: device, ptuuid: str(d.ptuuid), pttype: str(d.pttype), serial: str(d.serial), size: Number(d.size) };
+    const d = (await queryLsblk(runner, ['-d', device], { orNull: true }))?.[0];
+    return d ? { ...diskIdentity(d), path: device } : null;
   }
   if (!st.isFile()) return null;
   const r = await runner.run('blkid', ['-p', '-o', 'export', device], { readOnly: true, allowFailure: true });

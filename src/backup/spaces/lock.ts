@@ -5,11 +5,12 @@
  * process) is stale at once, and the holder re-checks ownership before every commit point.
  */
 import lockfile from 'proper-lockfile';
-import { readFile, writeFile, rename, rm, unlink, stat } from 'node:fs/promises';
+import { readFile, rename, rm, unlink, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FirstaidError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 
 export const LOCK_DIR = '.lock';
 const OWNER_FILE = 'owner.json';
@@ -179,9 +180,8 @@ export class StoreLock {
       token,
       since: new Date().toISOString(),
     };
-    const tmp = join(this.lockDir, `.owner-${token}`);
-    await writeFile(tmp, JSON.stringify(owner), { mode: 0o600 });
-    await rename(tmp, join(this.lockDir, OWNER_FILE));
+    // Durable: after a crash the record must name the dead owner, or the lock looks foreign.
+    await writeFileAtomic(join(this.lockDir, OWNER_FILE), JSON.stringify(owner), { mode: 0o600 });
     this.token = token;
   }
 

@@ -1,7 +1,7 @@
 /**
  * One backup space: FirstAidKit's API (backupPath, backupValue, restoreName, restorePath,
  * restoreValue, delete, cleanup, exists) plus what a safe revert needs (ranges, verify,
- * commit, the fix result and revertAll). Every mutation holds the store lock and re-checks
+ * commit, the fix result and revertAll; revert-safety.ts checks what changed). Every mutation holds the store lock and re-checks
  * ownership right before the manifest (the commit point) is written.
  */
 import { open, rm, lstat } from 'node:fs/promises';
@@ -14,14 +14,14 @@ import type { TargetRoot } from '../../core/target-root.js';
 import type { DiskIdentity } from '../../devices/types.js';
 import type { BackupSpace, ManifestObject, RestoreOptions } from './types.js';
 import { BlobStore } from '../objects/blobs.js';
-import { hashRange } from '../objects/hash-file.js';
 import { badObjectName, normalizeTargetPath } from './ids.js';
 import { readManifest, manifestFileDigest, writeManifest, digestOf, ManifestError, type Manifest } from './manifest.js';
-import { capture, restoreObject, stateHash, UnsupportedFileError } from '../copy/tree.js';
+import { capture, restoreObject, UnsupportedFileError } from '../copy/tree.js';
 import { identityMismatch, readDiskIdentity } from './identity.js';
 import { objectProblems } from '../objects/object-problems.js';
 import { writeRangeBack } from '../objects/range-write.js';
 import type { StoreLock } from './lock.js';
+import { assertRangeDisks, changedSince, fixStates } from './revert-safety.js';
 import { syncFilesystem } from '../objects/syncfs.js';
 
 /** What a space needs from its store. */
@@ -346,19 +346,9 @@ export class Space implements BackupSpace {
     });
   }
 
-  private pathObjects(): ManifestObject[] {
-    return this.manifest.objects.filter((o) => o.origin !== null);
-  }
-
   async recordFixResult(): Promise<void> {
     await this.host.exclusive(async (lock) => {
-      const states: Record<string, string> = {};
-      for (const o of this.pathObjects()) states[o.origin!] = await stateHash(await this.target.resolve(o.origin!, { followFinal: false }));
-      // Ranges: the bytes the fix left on the disk (when the device can be read now).
-      for (const o of this.manifest.objects.filter((x) => x.type === 'range')) {
-        const h = await hashRange(o.range!.device, o.range!.offset, o.range!.length).catch(() => null);
-        if (h) states[`range:${o.name}`] = h;
-      }
+      const states = await fixStates(this.manifest.objects, this.target);
       await lock.assertOwned();
       this.manifest.fix = { at: new Date().toISOString(), states };
       await writeManifest(this.dir, this.manifest);
@@ -367,28 +357,7 @@ export class Space implements BackupSpace {
 
   private async changedUnlocked(devices?: RestoreOptions['devices']): Promise<string[]> {
     const fix = this.manifest.fix;
-    if (!fix) return [];
-    const changed: string[] = [];
-    for (const o of this.pathObjects()) {
-      const recorded = fix.states[o.origin!];
-      if (recorded === undefined) continue;
-      const now = await stateHash(await this.target.resolve(o.origin!, { followFinal: false }));
-      if (now !== recorded) changed.push(o.origin!);
-    }
-    for (const o of this.manifest.objects.filter((x) => x.type === 'range')) {
-      const recorded = fix.states[`range:${o.name}`];
-      if (recorded === undefined) continue;
-      const r = o.range!;
-      const dev = devices?.[r.device]?.path ?? r.device;
-      // Unmapped: compare only when the recorded node is still that disk (else revertAll refuses by identity).
-      if (!devices?.[r.device]) {
-        const id = await readDiskIdentity(this.host.runner, dev);
-        if (!id || identityMismatch(r.identity, id)) continue;
-      }
-      const now = await hashRange(dev, r.offset, r.length).catch(() => null);
-      if (now !== null && now !== recorded) changed.push(`${o.name} (bytes ${r.offset}..${r.offset + r.length} of ${dev})`);
-    }
-    return changed;
+    return fix ? changedSince(this.manifest.objects, fix.states, this.target, this.host.runner, devices) : [];
   }
 
   /** (Also takes RestoreOptions.devices, so ranges are compared on today's node of the disk.) */
@@ -406,16 +375,11 @@ export class Space implements BackupSpace {
       if (!opts.force) {
         const changed = await this.changedUnlocked(opts.devices);
         if (changed.length > 0) {
-          throw new FirstaidError('changed-since-fix', `These files changed after the fix, and a revert would overwrite those changes: ${changed.join(', ')}.`, 'Look at them first; revert with --force to overwrite them anyway.');
+          throw new FirstaidError('changed-since-fix', `These files changed after the fix, and a revert would overwrite those changes: ${changed.join(', ')}.`, 'Look at them first; revert with --force to overwrite them anyway.', 1, { details: { changed } });
         }
       }
       // Every range's disk is checked before anything is written.
-      for (const o of this.manifest.objects.filter((x) => x.type === 'range')) {
-        const mapped = opts.devices?.[o.range!.device];
-        const now = mapped?.identity ?? (await readDiskIdentity(this.host.runner, o.range!.device));
-        const why = now ? identityMismatch(o.range!.identity, now) : `${o.range!.device} is not there and no device was mapped to it`;
-        if (why) throw new FirstaidError('wrong-disk', `Refusing to revert ${this.id}: range "${o.name}": ${why}. Nothing was restored.`, 'Attach the disk the backup was made from.');
-      }
+      await assertRangeDisks(this.id, this.manifest.objects, this.host.runner, opts.devices);
       for (const o of this.manifest.objects) {
         if (o.type === 'value') continue;
         await this.restoreUnlocked(o, undefined, opts.devices, true);

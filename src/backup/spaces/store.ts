@@ -4,12 +4,13 @@
  * back to the live system's RAM: a read-only or full store is an error asking for another.
  */
 import { boundHeapGrowth } from '../../core/memory.js';
-import { mkdir, chmod, readdir, rename, rm, access, statfs, stat, lstat, realpath } from 'node:fs/promises';
+import { mkdir, chmod, readdir, rename, rm, access, stat, lstat, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FirstaidError } from '../../core/errors.js';
 import { fsyncDir } from '../../core/atomic-write.js';
+import { freeBytes } from '../../core/free-space.js';
 import type { Runner } from '../../core/runner.js';
 import type { SessionLog } from '../../core/log.js';
 import type { TargetRoot } from '../../core/target-root.js';
@@ -56,8 +57,7 @@ export async function checkStoreUsable(dir: string, needBytes: number): Promise<
     if (code === 'EROFS') throw askForStore(`The backup store ${dir} is on a read-only filesystem.`);
     throw askForStore(`The backup store ${dir} cannot be written (${code ?? 'error'}).`);
   }
-  const fs = await statfs(base);
-  const free = fs.bavail * fs.bsize;
+  const free = await freeBytes(base);
   if (free < needBytes) {
     throw askForStore(`The backup store ${dir} has ${free} bytes free; the backup needs ${needBytes}.`);
   }

@@ -4,14 +4,12 @@
  * or the installation found with --image / on the disks, mounted read-only; delete remounts
  * it read-write). `delete` asks nothing: the screens ask.
  */
-import { access } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import type { CliCommand, CliContext } from '../context.js';
 import { FirstaidError, UsageError, type ExitCode } from '../../core/errors.js';
 import { TargetRoot } from '../../core/target-root.js';
-import { defaultStoreDir, openBackupStore, openBackupStoreReadOnly } from '../../backup/spaces/store.js';
 import type { BackupStore } from '../../backup/spaces/types.js';
-import { formatListing, formatSpace } from '../../backup/spaces/listing.js';
+import { formatListing, formatSpace } from '../format-backups.js';
+import { openStore as openChosenStore } from '../../app/store.js';
 import { parseSpaceId } from '../../backup/spaces/ids.js';
 
 const SUBCOMMANDS = ['list', 'show', 'verify', 'delete'] as const;
@@ -22,38 +20,18 @@ interface Opened {
   target: TargetRoot;
 }
 
-async function writable(dir: string): Promise<boolean> {
-  try {
-    await access(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The store for this invocation; `write` when it must be changed (delete). */
 async function openStore(ctx: CliContext, write: boolean): Promise<Opened> {
-  const deps = { runner: ctx.runner, log: ctx.log };
-  let dir: string;
-  let target: TargetRoot;
-  if (ctx.options.backupStore !== undefined) {
-    dir = ctx.options.backupStore;
+  // Reading takes the lock and records verify results only where the store can be written.
+  const mode = write ? 'write' : 'record';
+  if (ctx.options.backupStore !== undefined || ctx.options.root !== undefined) {
     // Objects are only read here; a target is needed by the API, the store itself serves.
-    target = await TargetRoot.open(ctx.options.root ?? '/', ctx.runner);
-  } else if (ctx.options.root !== undefined) {
-    target = await TargetRoot.open(ctx.options.root, ctx.runner);
-    dir = await defaultStoreDir(target);
-  } else {
-    const { openSystem } = await import('../../devices/open-system.js');
-    const { system } = await openSystem(ctx, { writable: write });
-    if (write) await system.remountReadWrite();
-    target = system.target;
-    dir = await defaultStoreDir(target);
+    const target = await TargetRoot.open(ctx.options.root ?? '/', ctx.runner);
+    return { store: await openChosenStore(ctx, { target }, mode), target };
   }
-  if (write) return { store: await openBackupStore(dir, deps), target };
-  // Reading: take the lock and record verify results only where the store can be written.
-  const store = (await writable(dir)) ? await openBackupStore(dir, deps) : await openBackupStoreReadOnly(dir, deps);
-  return { store, target };
+  const { openSystem } = await import('../../app/open-target.js');
+  const { system } = await openSystem(ctx, { writable: write });
+  return { store: await openChosenStore(ctx, { system }, mode), target: system.target };
 }
 
 function needId(ctx: CliContext, sub: Sub): string {

@@ -1,6 +1,7 @@
 /** `firstaid diagnose [--json]`: every plugin's checks, read-only. Exit 1 when anything is wrong. */
 import type { CliCommand } from '../context.js';
-import { openFlow, formatFindings } from '../flow-cli.js';
+import { openFlow } from '../../app/flow-deps.js';
+import { formatFindings } from '../flow-cli.js';
 import { diagnoseAll } from '../../rescue-plugins/flow.js';
 import { PLUGINS } from '../../rescue-plugins/registry.js';
 import { isProblem } from '../../rescue-plugins/findings.js';

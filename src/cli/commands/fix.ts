@@ -3,24 +3,14 @@
  * show the plan, confirm, then back up -> apply -> verify through the flow engine.
  * Nothing to fix means nothing written: no backup, no read-write mount.
  */
-import { createInterface } from 'node:readline/promises';
 import type { CliCommand } from '../context.js';
 import { UsageError } from '../../core/errors.js';
-import { openFlow, formatFindings, formatPlan, formatResult } from '../flow-cli.js';
+import { openFlow } from '../../app/flow-deps.js';
+import { formatFindings, formatPlan, formatResult } from '../flow-cli.js';
 import { diagnosePlugin, planFix, planIsEmpty, runFix, effectiveChoices } from '../../rescue-plugins/flow.js';
 import { requirePlugin } from '../../rescue-plugins/registry.js';
 import { isProblem } from '../../rescue-plugins/findings.js';
 import { promptSecretTwice } from '../read-secret.js';
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 /** Standard input up to its end, one trailing line break removed (the password of --password-stdin). */
 async function readSecretFromStdin(): Promise<string> {
@@ -48,7 +38,7 @@ export const fixCommand: CliCommand = {
     const empty = planIsEmpty(plan) && plan.blockers.length === 0;
     // A secret is typed at a terminal (twice, no echo) or given with --password-stdin; without either, nothing runs.
     const askSecret = plan.secret !== undefined && secret === undefined && !dryRun && plan.blockers.length === 0;
-    if (askSecret && (json || !process.stdin.isTTY)) {
+    if (askSecret && (json || !ctx.io.canPrompt)) {
       throw new UsageError(`This fix needs ${plan.secret!.label}.`, `Give it on standard input: firstaid fix ${plugin.id} --password-stdin (e.g. from a file: < FILE). Nothing was changed.`);
     }
 
@@ -83,10 +73,10 @@ export const fixCommand: CliCommand = {
     }
     if (askSecret) secret = await promptSecretTwice(plan.secret!.label);
     if (!opts.yes) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      if (!ctx.io.canPrompt) {
         throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'Without a terminal firstaid cannot ask; nothing was changed.');
       }
-      if (!(await confirm('Back up, then apply this plan?'))) {
+      if (!(await ctx.io.confirm('Back up, then apply this plan?'))) {
         ctx.out('Nothing was changed.');
         return 1;
       }

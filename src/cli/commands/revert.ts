@@ -3,11 +3,11 @@
  * BACKUP_ID is "<plugin>/<stamp>-<id>" or the path of the space directory (on the host, or as
  * the installation sees it). Refuses a damaged backup, and files changed since the fix unless --force.
  */
-import { createInterface } from 'node:readline/promises';
 import { existsSync } from 'node:fs';
 import type { CliCommand } from '../context.js';
 import { FirstaidError, UsageError } from '../../core/errors.js';
-import { openFlow, backupLocation } from '../flow-cli.js';
+import { openFlow } from '../../app/flow-deps.js';
+import { backupLocation } from '../flow-cli.js';
 import { parseBackupRef, revertFix } from '../../rescue-plugins/flow.js';
 
 export const revertCommand: CliCommand = {
@@ -18,10 +18,8 @@ export const revertCommand: CliCommand = {
       throw new UsageError('revert takes one backup id.', 'Give an id like fstab/20261122T205400Z-ab12cd (firstaid backups list) or a backup directory.');
     }
     const parsed = parseBackupRef(ref);
-    if (process.stdin.isTTY && process.stdout.isTTY && !ctx.options.yes && !ctx.options.json) {
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`Restore everything backed up in ${parsed.id}? [y/N] `).finally(() => rl.close());
-      if (!/^y(es)?$/i.test(answer.trim())) {
+    if (ctx.io.canPrompt && !ctx.options.yes && !ctx.options.json) {
+      if (!(await ctx.io.confirm(`Restore everything backed up in ${parsed.id}?`))) {
         ctx.out('Nothing was changed.');
         return 1;
       }

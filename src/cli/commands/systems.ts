@@ -1,6 +1,7 @@
 /** `firstaid systems [--json]`: the Linux installations on the target, with the evidence for each. */
 import { openTargetSession } from '../../devices/session.js';
-import { noInstallationError, targetSpecFromOptions } from '../../devices/open-system.js';
+import { noInstallationError } from '../../devices/pick-installation.js';
+import { targetSpecFromOptions } from '../../devices/target-spec.js';
 import type { Installation } from '../../devices/types.js';
 import type { CliCommand } from '../context.js';
 

@@ -8,7 +8,7 @@ import type { BlockDevice, PartitionRef } from '../../devices/types.js';
 import type { Finding, Severity } from '../types.js';
 import { resolveSpec } from '../../devices/resolve-spec.js';
 import { flattenDevices } from '../device-map.js';
-import { entries, type FstabEntry, type ParsedFstab } from './parse.js';
+import { entries, type FstabEntry, type ParsedFstab } from '../../devices/fstab-parse.js';
 import { FSTAB_PATH, PLUGIN_ID, isSwap, lineTag } from './common.js';
 import { checkSyntax, gluedSplit } from './syntax.js';
 

@@ -1,5 +1,5 @@
 /** What the fstab plugin's checks and planner share. */
-import type { FstabEntry } from './parse.js';
+import type { FstabEntry } from '../../devices/fstab-parse.js';
 
 export const FSTAB_PATH = '/etc/fstab';
 export const PLUGIN_ID = 'fstab';

@@ -8,7 +8,7 @@ import { FirstaidError } from '../../core/errors.js';
 import { runtimeDir } from '../../core/paths.js';
 import type { Finding, Plan, PluginContext, RescuePlugin } from '../types.js';
 import { checkFstab, pathsToCheck, FSTAB_PATH, PLUGIN_ID } from './checks.js';
-import { parseFstab } from './parse.js';
+import { parseFstab } from '../../devices/fstab-parse.js';
 import { planFstab, FILE_FINDING, type FstabPlanData } from './plan.js';
 
 /**

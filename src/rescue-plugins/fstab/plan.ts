@@ -7,7 +7,7 @@
 import type { Installation } from '../../devices/types.js';
 import type { Finding, Plan, PlanAction, PlanChoice } from '../types.js';
 import { unifiedDiff } from '../diff.js';
-import { commentOut, parseFstab, serializeFstab, setField, type FstabEntry, type FstabLine } from './parse.js';
+import { commentOut, parseFstab, serializeFstab, setField, type FstabEntry, type FstabLine } from '../../devices/fstab-parse.js';
 import { FSTAB_PATH, PLUGIN_ID, type CandidateFs } from './checks.js';
 import { hasOption } from './options.js';
 

@@ -4,7 +4,7 @@
  * further checks (its fields do not mean what their places say).
  */
 import type { Finding } from '../types.js';
-import type { FstabEntry, ParsedFstab } from './parse.js';
+import type { FstabEntry, ParsedFstab } from '../../devices/fstab-parse.js';
 import { BLOCK_FS, PSEUDO_FS, isKnownFsType, unknownOptions } from './options.js';
 import { isSwap, lineTag } from './common.js';
 

@@ -3,7 +3,8 @@
  * the GRUB directory, grub.cfg (grub-script-check, kernels, root=), the ESP's loaders, and the
  * installation's own GRUB tools (needed for any repair).
  */
-import { open, statfs } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { freeBytes } from '../../core/free-space.js';
 import type { Finding, PluginContext } from '../types.js';
 import { asFirstaidError } from '../../core/errors.js';
 import { analyseCoreHead, checkCoreBody, classifyBootCode } from '../../devices/boot-sectors.js';
@@ -42,9 +43,7 @@ async function firstExisting(ctx: PluginContext, paths: string[]): Promise<strin
 export async function gatherFacts(ctx: PluginContext): Promise<GrubPlanFacts> {
   const sys = ctx.system;
   const plats = neededPlatforms(sys);
-  const has2 = (await ctx.target.exists('/usr/sbin/grub2-install')) || (await ctx.target.exists('/boot/grub2'));
-  const has1 = (await ctx.target.exists('/usr/sbin/grub-install')) || (await ctx.target.exists('/boot/grub'));
-  const flavour: 'grub' | 'grub2' = has2 && !has1 ? 'grub2' : sys.grub.flavour === 'grub2' && !has1 ? 'grub2' : 'grub';
+  const flavour = sys.grub.flavour;
   const dir = sys.grub.dir ?? (flavour === 'grub2' ? '/boot/grub2' : '/boot/grub');
   const defaultGrub = await ctx.target.readTextIfExists('/etc/default/grub');
   // A GPT disk with i386-pc modules and GRUB's boot code in its MBR was set up for BIOS boot,
@@ -332,11 +331,7 @@ async function checkSpace(ctx: PluginContext, facts: GrubPlanFacts, need: { inst
   try {
     let dir = facts.dir;
     while (dir !== '/' && !(await ctx.target.exists(dir))) dir = dir.slice(0, dir.lastIndexOf('/')) || '/';
-    const st = await statfs(await ctx.target.resolve(dir));
-    // firstaid runs as root, so the root-reserved blocks count; ext4's own reserve (blocks/50,
-    // at most 4096 clusters, kept for metadata) is usable by no one but is included in bfree.
-    const ext4Reserve = Number(st.type) === 0xef53 ? Math.min(Math.floor(Number(st.blocks) / 50), 4096) : 0;
-    const free = Math.max(0, Number(st.bfree) - ext4Reserve) * Number(st.bsize);
+    const free = await freeBytes(await ctx.target.resolve(dir));
     const cfg = (await ctx.target.exists(`${facts.dir}/grub.cfg`)) ? (await ctx.target.stat(`${facts.dir}/grub.cfg`)).size : 16 * 1024;
     let needed = 2 * cfg + MiB;
     for (const plat of need.install) {

@@ -55,7 +55,7 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
     if (bg && bg.start !== null && bg.start >= first) {
       touches.push({ kind: 'range', device: disk, offset: bg.start, length: bg.size, name: 'bios-grub', why: `bios_grub partition ${bg.device} (GRUB core image)` });
     }
-    actions.push({ kind: 'run', argv: [tool(facts.flavour, 'install'), '--target=i386-pc', disk], inChroot: true, why: `write GRUB's boot code and core image to ${disk} (this installation's disk only) and its i386-pc modules` });
+    actions.push({ kind: 'run', argv: [tool(facts.flavour, 'install'), '--target=i386-pc', disk], inChroot: true, bootloader: { platform: 'i386-pc', disk }, why: `write GRUB's boot code and core image to ${disk} (this installation's disk only) and its i386-pc modules` });
   }
   touches.push({ kind: 'path', path: facts.dir });
   if (facts.defaultGrubExists) touches.push({ kind: 'path', path: '/etc/default/grub' });
@@ -72,7 +72,7 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
         why: `make a new FAT filesystem on the empty EFI system partition ${system.esp.device}${volumeId ? ' with the volume id fstab expects' : ''}` });
     }
     actions.push({ kind: 'note', text: 'NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.' });
-    actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
+    actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, bootloader: { platform: 'x86_64-efi', espDir: facts.espMountpoint ?? '/boot/efi' }, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
   } else if (installEfi) {
     blockers.push('The installation boots in UEFI mode but its EFI system partition was not found.');
   }

@@ -1,14 +1,8 @@
-/** The CLI's way to a target: options -> session -> the one installation, mounted. */
+/** Which installation of a session to work on: --system ID, or the only one (pure). */
 import { FirstaidError } from '../core/errors.js';
-import type { SessionLog } from '../core/log.js';
-import type { Runner } from '../core/runner.js';
-import type { Teardown } from '../core/teardown.js';
-import type { GlobalOptions } from '../cli/options.js';
-import { openTargetSession, sessionNotes } from './session.js';
-import { describeSpec, targetSpecFromOptions } from './target-spec.js';
-import type { Installation, MountedSystem, TargetSession, TargetSpec } from './types.js';
-
-export { targetSpecFromOptions, describeSpec } from './target-spec.js';
+import { sessionNotes } from './session.js';
+import { describeSpec } from './target-spec.js';
+import type { Installation, TargetSession } from './types.js';
 
 /** The error when a session holds no installation, with the reasons it found. */
 export function noInstallationError(session: TargetSession): FirstaidError {
@@ -33,19 +27,4 @@ export function pickInstallation(installations: Installation[], wanted: string |
     throw new FirstaidError('several-systems', `There are ${installations.length} installations: ${list}.`, 'Choose one with --system ID (ids as listed by "firstaid systems").', 2);
   }
   return installations[0]!;
-}
-
-/**
- * For CLI commands: target spec from ctx.options (--image/--root; none = scan), pick the one installation
- * (--system ID when several; clear FirstaidError listing the ids otherwise; clear error when none), mount it.
- */
-export async function openSystem(
-  ctx: { options: GlobalOptions; runner: Runner; log: SessionLog; teardown: Teardown },
-  opts: { writable: boolean },
-): Promise<{ session: TargetSession; system: MountedSystem }> {
-  const deps = { runner: ctx.runner, log: ctx.log, teardown: ctx.teardown };
-  const session = await openTargetSession(targetSpecFromOptions(ctx.options), deps, opts);
-  const inst = pickInstallation(session.installations, ctx.options.system, session);
-  const system = await session.mount(inst);
-  return { session, system };
 }

@@ -1,5 +1,5 @@
-/** The revert listing as text (pure): grouped by plugin id, newest first, fits `width` columns. */
-import type { ManifestObject, SpaceSummary } from './types.js';
+/** The backups listing as console text (pure): grouped by plugin id, newest first, fits `width` columns. */
+import type { ManifestObject, SpaceSummary } from '../backup/spaces/types.js';
 
 export function humanSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
