@@ -110,6 +110,11 @@ export interface RescuePlugin {
   readonly id: string;
   readonly title: string;
   readonly description: string;
+  /**
+   * Its fix is something a person asks for, not only the repair of a finding (a new password):
+   * the screens make its plan even when diagnose found nothing wrong. Optional, additive.
+   */
+  readonly fixOnRequest?: boolean;
   /** Read-only. Returns every finding (checked ones too), never only the first. */
   diagnose(ctx: PluginContext): Promise<Finding[]>;
   /** Pure: findings + system facts -> plan. */

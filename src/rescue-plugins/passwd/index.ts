@@ -11,6 +11,7 @@ import { applyPasswd, verifyPasswd } from './apply.js';
 export const passwdPlugin: RescuePlugin = {
   id: PLUGIN_ID,
   title: 'Passwords (login accounts)',
+  fixOnRequest: true,
   description: 'Lists the accounts with a login shell; sets a new password for one (root by default) with the installation\'s own chpasswd, or unlocks a locked one. /etc/shadow and /etc/passwd are backed up first.',
   diagnose: (ctx: PluginContext): Promise<Finding[]> => diagnosePasswd(ctx),
   plan: (findings: Finding[], system, choices): Plan => planPasswd(findings, system, choices),
