@@ -6,7 +6,12 @@ Usage:
   firstaid systems [--json]          list the Linux installations found
   firstaid diagnose [--json]         every rescue plugin's checks (read-only)
   firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]
-                                     back up, repair, verify (grub, fstab)
+                                     back up, repair, verify (grub, fstab,
+                                     initramfs, passwd)
+  firstaid fix passwd [--password-stdin] [--choice account=NAME]
+                                     new password for root or NAME, typed
+                                     twice (or read from standard input);
+                                     --choice action=unlock unlocks instead
   firstaid revert BACKUP_ID [--force]
                                      undo a fix from its backup
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]

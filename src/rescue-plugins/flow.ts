@@ -31,6 +31,8 @@ export interface RunFixOptions {
   choices: Record<string, string>;
   /** The findings the plan was made from (reported in the result). */
   findingsBefore?: Finding[];
+  /** The secret the plan asks for (Plan.secret): passed to apply as ctx.secret, nowhere else. */
+  secret?: string;
 }
 
 
@@ -39,7 +41,7 @@ export function buildPluginContext(
   deps: Omit<FlowDeps, 'openStore'>,
   choices: Record<string, string>,
   stage: () => FlowStage,
-  opts: { readOnly: boolean },
+  opts: { readOnly: boolean; secret?: string },
 ): PluginContext {
   const { system } = deps;
   return {
@@ -49,6 +51,7 @@ export function buildPluginContext(
     runner: deps.runner,
     log: deps.log,
     choices,
+    ...(opts.secret !== undefined ? { secret: opts.secret } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     progress: (step: string) => {
       deps.log.info(`${stage()}: ${step}`);
@@ -205,6 +208,15 @@ async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, pro
   }
 }
 
+/** Why a secret cannot be used (never quoting it), or null. Secrets are single lines. */
+export function checkSecret(label: string, secret: string | undefined): { message: string; hint: string } | null {
+  const hint = 'Nothing was changed. On the command line give it on standard input with --password-stdin (e.g. from a file or a pipe).';
+  if (secret === undefined) return { message: `This fix needs ${label}, and none was given.`, hint };
+  if (secret.length === 0) return { message: `${label.replace(/^./, (c) => c.toUpperCase())} is empty.`, hint };
+  if (/[\r\n\0]/.test(secret)) return { message: `${label.replace(/^./, (c) => c.toUpperCase())} contains a line break or a NUL character.`, hint };
+  return null;
+}
+
 /**
  * Runs a plan: blockers -> read-write -> store -> backup (complete and verified, or nothing
  * runs) -> apply -> verify -> record. On failure after the backup, restores at once.
@@ -227,6 +239,8 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   if (planIsEmpty(plan)) {
     return result(plugin, plan, { ok: true, verified: true, findingsBefore, findingsAfter: findingsBefore });
   }
+  const secretProblem = plan.secret && !opts.dryRun ? checkSecret(plan.secret.label, opts.secret) : null;
+  if (secretProblem) return result(plugin, plan, { findingsBefore, error: secretProblem });
   if (opts.dryRun) {
     // Nothing is mounted read-write and nothing is backed up: the plan is the answer.
     return result(plugin, plan, { ok: true, findingsBefore });
@@ -264,7 +278,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     });
   }
 
-  const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false });
+  const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false, ...(plan.secret && opts.secret !== undefined ? { secret: opts.secret } : {}) });
   const ids = { backupId: space.id, backupDir: space.dir };
   if (deps.signal?.aborted) {
     // Stopped between backup and apply: nothing was changed, the (complete) backup stays.

@@ -2,9 +2,11 @@
 import type { RescuePlugin } from './types.js';
 import { grubPlugin } from './grub/index.js';
 import { fstabPlugin } from './fstab/index.js';
+import { initramfsPlugin } from './initramfs/index.js';
+import { passwdPlugin } from './passwd/index.js';
 import { UsageError } from '../core/errors.js';
 
-export const PLUGINS: readonly RescuePlugin[] = [grubPlugin, fstabPlugin];
+export const PLUGINS: readonly RescuePlugin[] = [grubPlugin, fstabPlugin, initramfsPlugin, passwdPlugin];
 
 export function findPlugin(id: string): RescuePlugin | undefined {
   return PLUGINS.find((p) => p.id === id);

@@ -70,6 +70,12 @@ export interface Plan {
   blockers: string[];
   /** Plugin data apply/verify need (JSON), e.g. the fstab planner's line map. Optional, additive. */
   data?: Record<string, unknown>;
+  /**
+   * The plan needs a secret from the person (e.g. a new password), named by `label`. The flow
+   * refuses to run without one and hands it to apply/verify as ctx.secret only; it never
+   * reaches a plan, argv, a log, a backup or an error. Optional, additive.
+   */
+  secret?: { label: string };
 }
 
 /** What the flow engine hands a plugin. */
@@ -82,6 +88,8 @@ export interface PluginContext {
   log: SessionLog;
   /** Answers to the plan's choices (choice id -> value). */
   choices: Record<string, string>;
+  /** The secret a plan asked for (Plan.secret), during apply and verify only. Never log it. */
+  secret?: string;
   signal?: AbortSignal;
   progress(step: string): void;
   /** Mount the target read-write (only during apply) and return once done. */
@@ -102,6 +110,11 @@ export interface RescuePlugin {
   readonly id: string;
   readonly title: string;
   readonly description: string;
+  /**
+   * Its fix is something a person asks for, not only the repair of a finding (a new password):
+   * the screens make its plan even when diagnose found nothing wrong. Optional, additive.
+   */
+  readonly fixOnRequest?: boolean;
   /** Read-only. Returns every finding (checked ones too), never only the first. */
   diagnose(ctx: PluginContext): Promise<Finding[]>;
   /** Pure: findings + system facts -> plan. */

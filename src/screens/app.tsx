@@ -44,6 +44,8 @@ export function App({ services, size, onQuit }: AppProps) {
       (value) => dispatch({ type: 'task-done', seq, value }),
       (err: unknown) => dispatch({ type: 'task-failed', seq, error: toUserError(err) }),
     ).finally(() => controllers.current.delete(seq));
+    // runTask has the secret now: the state keeps no copy while the fix runs.
+    if (task.spec.kind === 'fix' && task.spec.secret !== undefined) dispatch({ type: 'secret-taken', seq });
     // A task left behind (Esc while loading) is aborted; its late answer is ignored by seq.
     return () => ac.abort();
   }, [task?.seq]);

@@ -15,6 +15,7 @@ export function build(s: State, _l: Layout): ScreenModel {
     details.push({ text: `It will edit ${edits} file(s), run ${runs} command(s) and write ${writes} raw disk range(s) on ${systemLabel(s)}.` });
     details.push({ text: `First, ${plan.touches.length} item(s) are copied into a backup directory named "${plan.pluginId}" in the backup store. The fix runs only when that backup is complete; if it fails, the backup is restored at once.` });
     details.push({ text: 'You can undo the fix later from "Revert a repair".' });
+    if (plan.secret && !s.dryRun) details.push({ text: `Next, you type ${plan.secret.label} (twice; it is not shown).` });
     if (s.dryRun) details.push({ text: '[DRY RUN] Nothing will be written or backed up now.', tone: 'warn' });
   }
   return {
@@ -24,7 +25,8 @@ export function build(s: State, _l: Layout): ScreenModel {
   };
 }
 
-export function startFix(s: State): State {
+/** Starts the fix of the ready plan; `secret` is what the plan asked for (secret.ts). */
+export function startFix(s: State, secret?: string): State {
   if (s.plan.status !== 'ready' || !s.pluginId) return s;
   const plan = s.plan.value;
   const n: State = {
@@ -32,12 +34,19 @@ export function startFix(s: State): State {
     result: null,
     progress: { kind: 'fix', title: `Fixing: ${plan.summary}`, steps: ['Starting'], fraction: null, cancellable: true, cancelling: false, startedAt: s.now },
   };
-  return startTask(n, { kind: 'fix', pluginId: s.pluginId, plan, choices: s.choices });
+  return startTask(n, { kind: 'fix', pluginId: s.pluginId, plan, choices: s.choices, ...(secret !== undefined ? { secret } : {}) });
+}
+
+/** A plan that needs a secret asks for it first (a dry run needs none: it changes nothing). */
+function afterYes(s: State): State {
+  const label = s.plan.status === 'ready' ? s.plan.value.secret?.label : undefined;
+  if (label === undefined || s.dryRun) return startFix(s);
+  return { ...go(s, 'secret'), secret: { label, step: 1, typed: '', first: '', problem: null } };
 }
 
 export function onKey(s: State, k: Key): State {
   const { outcome, next } = confirmKey({ yes: cursorOf(s) === 1 }, k);
-  if (outcome === 'yes') return startFix(s);
+  if (outcome === 'yes') return afterYes(s);
   if (outcome === 'no') return back(s);
   return setCursor(s, next.yes ? 1 : 0);
 }

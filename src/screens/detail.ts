@@ -64,7 +64,7 @@ export function canApply(s: State): boolean {
 export function build(s: State, _l: Layout): ScreenModel {
   const d = s.diagnoses.status === 'ready' ? s.diagnoses.value.find((p) => p.pluginId === s.pluginId) : undefined;
   const title = `${d?.title ?? s.pluginId ?? 'Plugin'} - ${systemLabel(s)}`;
-  const lines: Line[] = [];
+  const lines: Line[] = s.notice ? [{ text: s.notice.text, tone: s.notice.tone }, { text: '' }] : [];
   if (d) {
     lines.push({ text: d.description, tone: 'dim' }, { text: '' }, { text: 'Findings', bold: true });
     if (d.error) lines.push({ text: `[ERROR] ${d.error.message}`, tone: 'problem' }, { text: `What to do: ${d.error.hint}` });

@@ -17,7 +17,7 @@ The way through:
   1. Repair a system: choose the installation (a: attach a disk image, d: give a mounted root directory).
   2. The diagnosis shows every plugin: [OK], [PROBLEM] or [ERROR]. Open one to see the evidence.
   3. The plan shows exactly what a fix changes: file diffs, commands, raw disk ranges. Nothing has changed yet.
-  4. Confirm: everything the plan touches is copied into a backup directory first; the fix runs only when that copy is complete.
+  4. Confirm: everything the plan touches is copied into a backup directory first; the fix runs only when that copy is complete. A fix that needs a new password asks for it next: typed twice, not shown.
   5. The result says whether the check afterwards passed, and names the backup directory.
   6. Revert a repair: backup directories by plugin, newest first. Enter restores one exactly; x deletes it.
 

@@ -8,7 +8,7 @@ import type { LogEntry } from '../core/log.js';
 import type { Size } from '../ui/layout.js';
 import type { BackupEntry, PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
 
-export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'progress' | 'result' | 'revert' | 'log' | 'help';
+export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'secret' | 'progress' | 'result' | 'revert' | 'log' | 'help';
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -20,7 +20,8 @@ export type TaskSpec =
   | { kind: 'systems'; target?: TargetChoice }
   | { kind: 'diagnose'; systemId: string }
   | { kind: 'plan'; systemId: string; pluginId: string; choices: Record<string, string> }
-  | { kind: 'fix'; pluginId: string; plan: Plan; choices: Record<string, string> }
+  // `secret` lives here only until the app has handed it to the running task ('secret-taken').
+  | { kind: 'fix'; pluginId: string; plan: Plan; choices: Record<string, string>; secret?: string }
   | { kind: 'backups'; systemId: string }
   | { kind: 'revert'; systemId: string; backupId: string; force: boolean }
   | { kind: 'delete'; systemId: string; backupId: string };
@@ -46,6 +47,20 @@ export type Result =
   | { kind: 'fix'; fix: FixResult }
   | { kind: 'revert'; revert: RevertResult }
   | { kind: 'error'; title: string; error: UserError };
+
+/**
+ * The secret a plan asks for (Plan.secret) while it is typed: never drawn, never logged, and
+ * gone from the state once the fix has it (or on cancel). Step 1 types it, step 2 repeats it.
+ */
+export interface SecretEntry {
+  label: string;
+  step: 1 | 2;
+  typed: string;
+  /** The first entry, kept while the second is typed. */
+  first: string;
+  /** Why the last Enter was refused (never quoting what was typed). */
+  problem: string | null;
+}
 
 export type DialogKind = 'quit' | 'revert' | 'delete' | 'force';
 
@@ -79,6 +94,7 @@ export interface State {
   /** The backup a revert/delete dialog is about. */
   backupId: string | null;
   dialog: Dialog | null;
+  secret: SecretEntry | null;
   log: LogEntry[];
   task: Task | null;
   seq: number;
@@ -111,6 +127,7 @@ export function initialState(opts: { size: Size; targetLabel: string; dryRun?: b
     backups: { status: 'idle' },
     backupId: null,
     dialog: null,
+    secret: null,
     log: [],
     task: null,
     seq: 0,

@@ -52,7 +52,7 @@ export function build(s: State, _l: Layout): ScreenModel {
 export function openDetail(s: State, pluginId: string): State {
   const n = go({ ...s, pluginId, choices: {}, choiceCursor: 0 }, 'detail');
   const diag = s.diagnoses.status === 'ready' ? s.diagnoses.value.find((p) => p.pluginId === pluginId) : undefined;
-  const needsPlan = diag !== undefined && !diag.error && problems(diag).some((f) => f.fixable);
+  const needsPlan = diag !== undefined && !diag.error && (problems(diag).some((f) => f.fixable) || diag.fixOnRequest === true);
   const withCursor = setCursor(n, 0, 'detail');
   if (!needsPlan || !s.systemId) return { ...withCursor, plan: { status: 'idle' } };
   return startTask({ ...withCursor, plan: loading('Making the plan') }, { kind: 'plan', systemId: s.systemId, pluginId, choices: {} });

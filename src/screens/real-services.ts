@@ -91,7 +91,7 @@ export class RealServices implements Services {
     return out.map((d) => {
       const plugin = requirePlugin(d.pluginId);
       this.findings.set(d.pluginId, d.findings);
-      return { pluginId: d.pluginId, title: plugin.title, description: plugin.description, findings: d.findings, error: d.error ?? null };
+      return { pluginId: d.pluginId, title: plugin.title, description: plugin.description, findings: d.findings, error: d.error ?? null, ...(plugin.fixOnRequest ? { fixOnRequest: true } : {}) };
     });
   }
 
@@ -99,11 +99,12 @@ export class RealServices implements Services {
     return planFix(requirePlugin(pluginId), this.findings.get(pluginId) ?? [], this.deps(), choices);
   }
 
-  async fix(pluginId: string, plan: import('../rescue-plugins/types.js').Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal) {
+  async fix(pluginId: string, plan: import('../rescue-plugins/types.js').Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal, secret?: string) {
     const r = await runFix(requirePlugin(pluginId), plan, this.deps(onProgress, signal), {
       dryRun: this.ctx.runner.dryRun,
       choices,
       findingsBefore: this.findings.get(pluginId) ?? [],
+      ...(secret !== undefined ? { secret } : {}),
     });
     this.findings.delete(pluginId);
     return { ...r, backupDir: r.backupDir === null ? null : this.asSeenByInstallation(r.backupDir) };

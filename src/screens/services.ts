@@ -27,6 +27,8 @@ export interface PluginDiagnosis {
   findings: Finding[];
   /** The diagnosis itself failed (the plugin could not look). */
   error: UserError | null;
+  /** The plugin's fix can be asked for when nothing is wrong (a new password): plan it anyway. */
+  fixOnRequest?: boolean;
 }
 
 export interface ProgressEvent {
@@ -68,7 +70,8 @@ export interface Services {
   selectSystem(id: string): Promise<void>;
   diagnose(onProgress?: OnProgress, signal?: AbortSignal): Promise<PluginDiagnosis[]>;
   plan(pluginId: string, choices: Record<string, string>): Promise<Plan>;
-  fix(pluginId: string, plan: Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal): Promise<FixResult>;
+  /** `secret`: what the plan asks for (Plan.secret), typed on the secret screen; goes to the flow only. */
+  fix(pluginId: string, plan: Plan, choices: Record<string, string>, onProgress: OnProgress, signal: AbortSignal, secret?: string): Promise<FixResult>;
   /** Backup spaces of the selected system's store: grouped by plugin, newest first. */
   listBackups(): Promise<BackupEntry[]>;
   revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult>;

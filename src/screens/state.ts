@@ -18,6 +18,7 @@ import * as systems from './systems.js';
 import * as overview from './overview.js';
 import * as detail from './detail.js';
 import * as confirm from './confirm.js';
+import * as secret from './secret.js';
 import * as progress from './progress.js';
 import * as result from './result.js';
 import * as revert from './revert.js';
@@ -32,14 +33,16 @@ export type Action =
   | { type: 'task-done'; seq: number; value: unknown }
   | { type: 'task-failed'; seq: number; error: UserError }
   | { type: 'log'; entry: LogEntry }
-  | { type: 'log-reset'; entries: LogEntry[] };
+  | { type: 'log-reset'; entries: LogEntry[] }
+  /** The app handed the task's secret to the services: drop it from the state. */
+  | { type: 'secret-taken'; seq: number };
 
 interface ScreenModule {
   build(s: State, l: Layout): ScreenModel;
   onKey(s: State, k: Key): State;
 }
 
-const SCREENS: Record<ScreenName, ScreenModule> = { menu, systems, overview, detail, confirm, progress, result, revert, log, help };
+const SCREENS: Record<ScreenName, ScreenModule> = { menu, systems, overview, detail, confirm, secret, progress, result, revert, log, help };
 
 function dialogModel(s: State): ScreenModel | null {
   const d = s.dialog;
@@ -104,9 +107,10 @@ function dialogKey(s: State, k: Key): State {
 function keyReducer(s: State, k: Key): State {
   if (s.quit) return s;
   if (s.dialog) return dialogKey(s, k);
-  const quitKey = k.name === 'ctrl-c' || (isChar(k, 'q') && !systems.takesText(s));
+  const text = systems.takesText(s) || secret.takesText(s);
+  const quitKey = k.name === 'ctrl-c' || (isChar(k, 'q') && !text);
   if (quitKey) return workRunning(s) ? { ...s, dialog: { kind: 'quit', yes: false } } : { ...s, quit: true };
-  if (isChar(k, '?') && !systems.takesText(s) && s.screen !== 'help') return { ...go(s, 'help'), cursors: { ...s.cursors, help: 0 } };
+  if (isChar(k, '?') && !text && s.screen !== 'help') return { ...go(s, 'help'), cursors: { ...s.cursors, help: 0 } };
   return SCREENS[s.screen].onKey(s, k);
 }
 
@@ -196,5 +200,7 @@ export function reducer(s: State, a: Action): State {
       return { ...s, log: [...s.log, a.entry].slice(-2000) };
     case 'log-reset':
       return { ...s, log: a.entries.slice(-2000) };
+    case 'secret-taken':
+      return secret.secretTaken(s, a.seq);
   }
 }

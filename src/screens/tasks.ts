@@ -16,7 +16,7 @@ export async function runTask(services: Services, spec: TaskSpec, signal: AbortS
       await services.selectSystem(spec.systemId);
       return services.plan(spec.pluginId, spec.choices);
     case 'fix':
-      return services.fix(spec.pluginId, spec.plan, spec.choices, onProgress, signal);
+      return services.fix(spec.pluginId, spec.plan, spec.choices, onProgress, signal, spec.secret);
     case 'backups':
       await services.selectSystem(spec.systemId);
       return services.listBackups();

@@ -26,7 +26,7 @@ test('two plugins, two problems: both reported read-only; fix fstab repairs only
     assert.equal(d.code, 1, d.stderr);
     const j = JSON.parse(d.stdout) as DiagnoseJson;
     assert.equal(j.system.id, `uuid:${img.info.ROOT_UUID}`);
-    assert.deepEqual(j.plugins.map((p) => p.pluginId).sort(), ['fstab', 'grub']);
+    assert.deepEqual(j.plugins.map((p) => p.pluginId).sort(), ['fstab', 'grub', 'initramfs', 'passwd']);
     assert.ok(detectedIds(j, 'grub').length > 0, 'grub.cfg missing is reported');
     assert.ok(detectedIds(j, 'fstab').some((id) => id.startsWith('fstab.unresolved-source:')));
     assert.equal(await sha256(img.path), h0, 'diagnose wrote nothing');

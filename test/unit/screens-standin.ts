@@ -107,6 +107,8 @@ export interface StandIn extends Services {
   calls: string[];
   data: StandInData;
   lastSignal: AbortSignal | null;
+  /** The secret the last fix was given (undefined: none). */
+  lastSecret: string | undefined;
 }
 
 function orThrow<T>(v: T | Error): T {
@@ -144,6 +146,7 @@ export function standIn(data: Partial<StandInData> = {}): StandIn {
     calls: [],
     data: d,
     lastSignal: null,
+    lastSecret: undefined,
     describeTarget: () => 'disk image /tmp/test.img',
     async listSystems(target) {
       s.calls.push(`listSystems ${JSON.stringify(target ?? {})}`);
@@ -164,9 +167,10 @@ export function standIn(data: Partial<StandInData> = {}): StandIn {
       await d.gates.plan?.wait();
       return orThrow(d.plan);
     },
-    async fix(pluginId, plan, _choices, onProgress, signal) {
+    async fix(pluginId, plan, _choices, onProgress, signal, secret) {
       s.calls.push(`fix ${pluginId}`);
       s.lastSignal = signal;
+      s.lastSecret = secret;
       onProgress({ step: 'Backing up 2 item(s)', stage: 'backup', fraction: 0.25, cancellable: true });
       await d.gates.fix?.wait();
       if (signal.aborted) throw new FirstaidError('cancelled', 'The fix was cancelled.', 'Nothing was changed; start it again when ready.');

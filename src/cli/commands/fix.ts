@@ -1,5 +1,5 @@
 /**
- * `firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE]`: diagnose that plugin, plan,
+ * `firstaid fix PLUGIN [--yes] [--dry-run] [--choice ID=VALUE] [--password-stdin]`: diagnose that plugin, plan,
  * show the plan, confirm, then back up -> apply -> verify through the flow engine.
  * Nothing to fix means nothing written: no backup, no read-write mount.
  */
@@ -10,12 +10,23 @@ import { formatFindings, formatPlan, formatResult } from '../flow-cli.js';
 import { diagnosePlugin, planFix, planIsEmpty, runFix, effectiveChoices } from '../../rescue-plugins/flow.js';
 import { requirePlugin } from '../../rescue-plugins/registry.js';
 import { isProblem } from '../../rescue-plugins/findings.js';
+import { promptSecretTwice } from '../read-secret.js';
+
+/** Standard input up to its end, one trailing line break removed (the password of --password-stdin). */
+async function readSecretFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
 
 export const fixCommand: CliCommand = {
   name: 'fix',
+  options: { 'password-stdin': { type: 'boolean' } },
   async run(ctx) {
     if (ctx.args.length > 1) throw new UsageError(`fix takes one plugin, got: ${ctx.args.join(' ')}`);
     const plugin = requirePlugin(ctx.args[0]);
+    // Read before anything else: the password is on stdin, and it never goes anywhere but the flow.
+    let secret = ctx.flags['password-stdin'] === true ? await readSecretFromStdin() : undefined;
     const { opts, json, dryRun } = { opts: ctx.options, json: ctx.options.json, dryRun: ctx.options.dryRun };
     // The device is attached writable (loop without -r) but everything stays mounted read-only
     // until the flow engine's backup step; a dry run never attaches writable at all.
@@ -25,9 +36,14 @@ export const fixCommand: CliCommand = {
     const plan = await planFix(plugin, findings, deps, opts.choices);
     const choices = effectiveChoices(plan, opts.choices);
     const empty = planIsEmpty(plan) && plan.blockers.length === 0;
+    // A secret is typed at a terminal (twice, no echo) or given with --password-stdin; without either, nothing runs.
+    const askSecret = plan.secret !== undefined && secret === undefined && !dryRun && plan.blockers.length === 0;
+    if (askSecret && (json || !ctx.io.canPrompt)) {
+      throw new UsageError(`This fix needs ${plan.secret!.label}.`, `Give it on standard input: firstaid fix ${plugin.id} --password-stdin (e.g. from a file: < FILE). Nothing was changed.`);
+    }
 
     if (json && (empty || dryRun || plan.blockers.length > 0 || opts.yes)) {
-      const result = await runFix(plugin, plan, deps, { dryRun, choices, findingsBefore: findings });
+      const result = await runFix(plugin, plan, deps, { dryRun, choices, findingsBefore: findings, ...(secret !== undefined ? { secret } : {}) });
       ctx.out(JSON.stringify({ result }, null, 2));
       return result.ok ? 0 : 1;
     }
@@ -55,6 +71,7 @@ export const fixCommand: CliCommand = {
       ctx.out('Dry run: nothing was changed.');
       return 0;
     }
+    if (askSecret) secret = await promptSecretTwice(plan.secret!.label);
     if (!opts.yes) {
       if (!ctx.io.canPrompt) {
         throw new UsageError('add --yes to apply, or --dry-run to see the plan', 'Without a terminal firstaid cannot ask; nothing was changed.');
@@ -64,7 +81,7 @@ export const fixCommand: CliCommand = {
         return 1;
       }
     }
-    const result = await runFix(plugin, plan, deps, { dryRun: false, choices, findingsBefore: findings });
+    const result = await runFix(plugin, plan, deps, { dryRun: false, choices, findingsBefore: findings, ...(secret !== undefined ? { secret } : {}) });
     ctx.out(formatResult(result, system).join('\n'));
     return result.ok && result.verified ? 0 : 1;
   },
