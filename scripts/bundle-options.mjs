@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 export function bundleOptions(name, entry, outdir) {
   return {
-    entryPoints: { [name]: entry, 'copy-worker': fileURLToPath(new URL('../src/backup/copy/copy-worker.ts', import.meta.url)) },
+    entryPoints: {
+      [name]: entry,
+      'copy-worker': fileURLToPath(new URL('../src/backup/copy/copy-worker.ts', import.meta.url)),
+      // The AWS SDK, loaded only for s3:// (src/backup/storage/s3.ts).
+      's3-sdk': fileURLToPath(new URL('../src/backup/storage/s3-sdk.ts', import.meta.url)),
+    },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -11,6 +11,9 @@ import { startS3, type TestS3 } from '../helpers/s3.js';
 import { randomFile, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
 import { StorageError } from '../../src/backup/storage/errors.js';
+import { spawnSync } from 'node:child_process';
+
+const FIRSTAID = join(import.meta.dirname, '..', '..', 'bin', 'firstaid');
 
 const kind = (k: string) => (e: unknown) => e instanceof StorageError && e.kind === k;
 
@@ -71,5 +74,16 @@ describe('s3 backend', needs({ root: true }), () => {
     const dead = storageDeps(undefined, { s3: { endpoint: 'http://127.0.0.1:9', accessKeyId: 'a', secretAccessKey: 'b' }, retry: { attempts: 2, initialDelayMs: 10 } });
     const d = await openBackend('s3://bucket/x', dead);
     await assert.rejects(d.list(), (e: unknown) => kind('transient')(e) && /Gave up after 2 tries/.test((e as Error).message));
+  });
+  test('through the bundled CLI: the SDK loads from its own bundle (dist/s3-sdk.mjs), put then ls', () => {
+    const f = join(local, 'cli.bin');
+    randomFile(f, 200_000);
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
+    const put = spawnSync(FIRSTAID, ['storage', 'put', 's3://bucket/cli', f, '--endpoint', s3.endpoint, '--json'], { encoding: 'utf8', env });
+    assert.equal(put.status, 0, put.stdout + put.stderr);
+    assert.equal(JSON.parse(put.stdout).size, 200_000);
+    const ls = spawnSync(FIRSTAID, ['storage', 'ls', 's3://bucket/cli', '--endpoint', s3.endpoint], { encoding: 'utf8', env });
+    assert.equal(ls.status, 0, ls.stdout + ls.stderr);
+    assert.match(ls.stdout, /cli\.bin/);
   });
 });

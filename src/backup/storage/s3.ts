@@ -21,7 +21,13 @@ import type { StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
 import { checkName, tempNameFor } from './names.js';
 
-type Sdk = typeof import('@aws-sdk/client-s3');
+type Sdk = typeof import('./s3-sdk.js');
+
+/** The SDK: from the sources through tsx, or the bundle beside the product's (computed, so esbuild leaves it apart). */
+function loadSdk(): Promise<Sdk> {
+  const url = new URL(import.meta.url.endsWith('.ts') ? './s3-sdk.ts' : './s3-sdk.mjs', import.meta.url).href;
+  return import(url) as Promise<Sdk>;
+}
 
 /** An SDK error as a StorageError kind (only network trouble and 5xx are transient). */
 export function s3ErrorKind(err: unknown): StorageError['kind'] {
@@ -68,7 +74,7 @@ export class S3Backend implements Backend {
     checkName(name);
     const st = await stat(localPath).catch((err: unknown) => { throw fromErrno(err, `reading ${localPath}`); });
     const sha256 = opts.sha256 ?? await hashFile(localPath);
-    const { Upload } = await import('@aws-sdk/lib-storage');
+    const { Upload } = this.sdk;
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.key(name), Body: createReadStream(localPath, { highWaterMark: 1 << 20 }), ContentLength: st.size, Metadata: { sha256 } },
@@ -184,7 +190,7 @@ export class S3Backend implements Backend {
 }
 
 export async function openS3Backend(url: StorageUrl, deps: StorageDeps): Promise<Backend> {
-  const sdk = await import('@aws-sdk/client-s3');
+  const sdk = await loadSdk();
   const endpoint = deps.s3?.endpoint ?? url.params.endpoint;
   if (endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) throw new StorageError('bad-url', `The S3 endpoint "${endpoint}" is not http(s)://host[:port].`);
   const accessKeyId = deps.s3?.accessKeyId ?? url.user;
