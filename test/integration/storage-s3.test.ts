@@ -11,7 +11,8 @@ import { startS3, type TestS3 } from '../helpers/s3.js';
 import { randomFile, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
 import { StorageError } from '../../src/backup/storage/errors.js';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const FIRSTAID = join(import.meta.dirname, '..', '..', 'bin', 'firstaid');
 
@@ -75,15 +76,15 @@ describe('s3 backend', needs({ root: true }), () => {
     const d = await openBackend('s3://bucket/x', dead);
     await assert.rejects(d.list(), (e: unknown) => kind('transient')(e) && /Gave up after 2 tries/.test((e as Error).message));
   });
-  test('through the bundled CLI: the SDK loads from its own bundle (dist/s3-sdk.mjs), put then ls', () => {
+  // Asynchronous: the S3 server runs in this process, so a synchronous spawn would starve it.
+  test('through the bundled CLI: the SDK loads from its own bundle (dist/s3-sdk.mjs), put then ls', async () => {
     const f = join(local, 'cli.bin');
     randomFile(f, 200_000);
     const env = { ...process.env, AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
-    const put = spawnSync(FIRSTAID, ['storage', 'put', 's3://bucket/cli', f, '--endpoint', s3.endpoint, '--json'], { encoding: 'utf8', env });
-    assert.equal(put.status, 0, put.stdout + put.stderr);
-    assert.equal(JSON.parse(put.stdout).size, 200_000);
-    const ls = spawnSync(FIRSTAID, ['storage', 'ls', 's3://bucket/cli', '--endpoint', s3.endpoint], { encoding: 'utf8', env });
-    assert.equal(ls.status, 0, ls.stdout + ls.stderr);
-    assert.match(ls.stdout, /cli\.bin/);
+    const run = promisify(execFile);
+    const put = await run(FIRSTAID, ['storage', 'put', 's3://bucket/cli', f, '--endpoint', s3.endpoint, '--json'], { encoding: 'utf8', env });
+    assert.equal(JSON.parse(put.stdout).size, 200_000, put.stderr);
+    const ls = await run(FIRSTAID, ['storage', 'ls', 's3://bucket/cli', '--endpoint', s3.endpoint], { encoding: 'utf8', env });
+    assert.match(ls.stdout, /cli\.bin/, ls.stderr);
   });
 });
