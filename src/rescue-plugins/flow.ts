@@ -14,6 +14,9 @@ import { openBackupStore, defaultStoreDir, checkStoreUsable } from '../backup/sp
 import type { Finding, FixResult, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
+// Kill during apply (issue 13): the journal and its test hook; see apply-journal.ts.
+import { beginApply, endApply, findInterrupted, interruptedFinding, type InterruptedFix } from './apply-journal.js';
+import { killPoint, withKillPoints } from './test-kill.js';
 
 export { revertFix, parseBackupRef, describeObject, type RevertResult } from './revert.js';
 
@@ -81,6 +84,7 @@ export function buildPluginContext(
 /** Every plugin diagnoses (read-only); a plugin that throws yields an 'error' finding and the others still run. */
 export async function diagnoseAll(plugins: readonly RescuePlugin[], deps: FlowDeps): Promise<PluginDiagnosis[]> {
   const out: PluginDiagnosis[] = [];
+  const interrupted = await interruptedFixes(deps);
   for (const plugin of plugins) {
     if (deps.signal?.aborted) break;
     deps.onProgress?.('diagnose', plugin.title);
@@ -88,7 +92,7 @@ export async function diagnoseAll(plugins: readonly RescuePlugin[], deps: FlowDe
     try {
       const findings = (await plugin.diagnose(ctx)).map((f) => ({ ...f, pluginId: f.pluginId || plugin.id }));
       deps.log.info(`diagnose ${plugin.id}: ${findings.filter(isProblem).length} problem(s) among ${findings.length} check(s)`);
-      out.push({ pluginId: plugin.id, findings });
+      out.push({ pluginId: plugin.id, findings: [...interrupted.filter((j) => j.pluginId === plugin.id).map(interruptedFinding), ...findings] });
     } catch (err) {
       const e = asFirstaidError(err);
       deps.log.error(`diagnose ${plugin.id} failed: ${e.message}`);
@@ -178,6 +182,17 @@ async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem)
   }
 }
 
+/** Fixes of this target's store whose apply was interrupted (a kill, a power cut); never throws. */
+export async function interruptedFixes(deps: FlowDeps): Promise<InterruptedFix[]> {
+  try {
+    const dir = deps.store?.dir ?? deps.storeDir ?? (await defaultStoreDir(deps.system.target));
+    return await findInterrupted(dir);
+  } catch (err) {
+    deps.log.warn(`could not look for interrupted fixes: ${asFirstaidError(err).message}`);
+    return [];
+  }
+}
+
 async function openStore(deps: FlowDeps): Promise<BackupStore> {
   if (deps.store) return deps.store;
   const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
@@ -262,6 +277,8 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
     await backUp(space, plan, deps.system, progress);
     deps.log.info(`backup ${space.id} complete and verified in ${space.dir}`);
+    // From here on a kill leaves a record naming the backup that undoes it.
+    await beginApply(store.dir, space, plan);
   } catch (err) {
     const e = asFirstaidError(err);
     deps.log.error(`backup failed, the plan does not run: ${e.message}`);
@@ -282,10 +299,11 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     });
   }
 
-  const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false });
+  const ctx = withKillPoints(buildPluginContext(deps, choices, () => stage, { readOnly: false }));
   const ids = { backupId: space.id, backupDir: space.dir };
   if (deps.signal?.aborted) {
     // Stopped between backup and apply: nothing was changed, the (complete) backup stays.
+    await endApply(store.dir, space.id).catch(() => undefined);
     await store.closeBackup(space.id).catch(() => undefined);
     return result(plugin, plan, { ...ids, findingsBefore, error: { message: 'The fix was cancelled before anything was changed.', hint: 'Start it again when ready.' } });
   }
@@ -293,7 +311,9 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   try {
     stage = 'apply';
     progress(plan.summary);
+    killPoint('apply starts');
     await plugin.apply(plan, ctx);
+    killPoint('apply done');
     stage = 'verify';
     progress('checking the result');
     findingsAfter = await plugin.verify(plan, ctx);
@@ -308,6 +328,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     progress(`restoring ${space.id}`);
     try {
       await space.revertAll({ force: true, ...(await restoreDevices(space, deps)) });
+      await endApply(store.dir, space.id).catch(() => undefined);
       await store.closeBackup(space.id).catch(() => undefined);
       return result(plugin, plan, {
         ...ids,
@@ -335,6 +356,8 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     // The fix worked; a later revert will only lack the "changed since" safety net.
     deps.log.warn(`could not record the fix result in ${space.id}: ${asFirstaidError(err).message}`);
   }
+  killPoint('fix recorded');
+  await endApply(store.dir, space.id).catch((err: unknown) => deps.log.warn(`could not remove the apply journal of ${space.id}: ${asFirstaidError(err).message}`));
   await store.closeBackup(space.id).catch(() => undefined);
   progress(`done; backup ${space.id}`);
   return result(plugin, plan, {
