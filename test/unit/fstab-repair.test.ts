@@ -120,11 +120,24 @@ test('a stale UUID on a non-root line with nothing to remap to: nofail + device 
   assert.match(after(boot), /\/boot ext4 defaults,nofail,x-systemd.device-timeout=10s 0 2/);
 });
 
-test('a bind source that does not exist gets nofail (no device timeout: there is no device)', () => {
-  const text = ROOT + DATA + '/srv/data/www /var/www none bind 0 0\n';
-  const f = detected(check(text, { missing: ['/srv/data/www'] }));
+test('a bind source that does not exist gets nofail (no device timeout: there is no device); one inside another fstab filesystem is not judged', () => {
+  const text = ROOT + DATA + '/srv/www /var/www none bind 0 0\n';
+  const f = detected(check(text, { missing: ['/srv/www'] }));
   assert.deepEqual(f.map((x) => [x.id, x.fixable]), [['fstab.missing-source:3', true]]);
-  assert.equal(after(planOf(text, { missing: ['/srv/data/www'] })), ROOT + DATA + '/srv/data/www /var/www none bind,nofail 0 0\n');
+  assert.equal(after(planOf(text, { missing: ['/srv/www'] })), ROOT + DATA + '/srv/www /var/www none bind,nofail 0 0\n');
+  assert.deepEqual(detected(check(ROOT + DATA + '/srv/data/www /var/www none bind 0 0\n', { missing: ['/srv/data/www'] })), []);
+});
+
+test('the boot test image\'s fstab (uefi): seven faults, one plan, the exact repaired text and two mount points to create', () => {
+  const broken = 'tmpfs /srv/data/cache tmpfs size=4m 0 0\n' + ROOT.replace('errors=remount-ro', 'errors=remount-ro,bogusopt') + ESP.replace(' vfat ', ' ext4 ')
+    + '/dev/sdc3 /srv/data ext4 defaults,noatimee 0 2\n' + 'UUID=5e1f0000-1111-2222-3333-444455556666 /srv/archive xfs defaults 0 2\n'
+    + 'tmpfs /srv/scratch tmpfs size=8m 0 0\n' + ESP;
+  const missing = ['/srv/data/cache', '/srv/archive', '/srv/scratch'];
+  const p = planOf(broken, { missing });
+  assert.equal(after(p), ROOT + ESP + DATA + 'tmpfs /srv/data/cache tmpfs size=4m 0 0\n' + 'UUID=5e1f0000-1111-2222-3333-444455556666 /srv/archive xfs defaults,nofail,x-systemd.device-timeout=10s 0 2\n'
+    + 'tmpfs /srv/scratch tmpfs size=8m 0 0\n' + `#firstaid: duplicate mount point: ${ESP}`);
+  assert.deepEqual((p.data as { mkdirs: string[] }).mkdirs, ['/srv/archive', '/srv/scratch']);
+  assert.deepEqual(p.touches.map((t) => t.kind === 'path' && t.path), ['/etc/fstab', '/srv/archive', '/srv/scratch']);
 });
 
 test('missing fields: a line with only source and mount point is completed from blkid; merged fields get their blank back', () => {

@@ -79,12 +79,15 @@ export function checkSources(real: readonly FstabEntry[], facts: CandidateFacts 
     }
   }
 
+  // A path inside another fstab filesystem (not mounted here) cannot be checked from the root filesystem.
+  const listed = real.filter((e) => e.file.startsWith('/') && e.file !== '/' && !isSwap(e)).map((e) => e.file.replace(/\/+$/, ''));
+  const insideOther = (p: string) => listed.some((m) => p.startsWith(m + '/'));
   let problems = 0;
   for (const e of real) {
     const k = sourceKind(e);
     if (k === 'network' || k === 'pseudo') continue;
     if (k === 'path') {
-      if (!facts.existing.has(e.spec)) {
+      if (!facts.existing.has(e.spec) && !insideOther(e.spec)) {
         problems++;
         // A bind source that is gone stops the boot; nofail lets it go on (the line stays, the finding too).
         const canNofail = !optional(e) && !isSwap(e) && !NEVER_NOFAIL.has(e.file);
