@@ -193,6 +193,20 @@ export async function interruptedFixes(deps: FlowDeps): Promise<InterruptedFix[]
   }
 }
 
+/**
+ * A filesystem that mount quietly left read-only (ext4's read-only feature, a write-protected
+ * disk, errors=remount-ro): refused before the backup, with the real cause, not the store's.
+ */
+async function checkTargetWritable(system: MountedSystem): Promise<void> {
+  const { access, constants } = await import('node:fs/promises').then(async (m) => ({ access: m.access, constants: (await import('node:fs')).constants }));
+  try {
+    await access(system.target.root, constants.W_OK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EROFS') throw err;
+    throw new FirstaidError('target-read-only', `The installation's filesystem ${system.installation.root.device} stays read-only: it could not be mounted read-write.`, 'Nothing was changed. Find out why (dmesg: a write-protected disk, the ext4 "read-only" feature, filesystem errors: run fsck), then run the fix again.');
+  }
+}
+
 async function openStore(deps: FlowDeps): Promise<BackupStore> {
   if (deps.store) return deps.store;
   const dir = deps.storeDir ?? (await defaultStoreDir(deps.system.target));
@@ -271,6 +285,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   try {
     progress('mounting the target read-write');
     await deps.system.remountReadWrite();
+    await checkTargetWritable(deps.system);
     await checkTargetRoom(plan.touches, deps.system);
     store = await openStore(deps);
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
