@@ -4,6 +4,8 @@
  * orders these steps itself; this file is where "a plan whose backup did not complete never
  * runs" is enforced. No React here: the CLI and the screens both drive it.
  */
+import { access } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import type { Runner } from '../core/runner.js';
 import type { SessionLog } from '../core/log.js';
 import type { Teardown } from '../core/teardown.js';
@@ -198,9 +200,8 @@ export async function interruptedFixes(deps: FlowDeps): Promise<InterruptedFix[]
  * disk, errors=remount-ro): refused before the backup, with the real cause, not the store's.
  */
 async function checkTargetWritable(system: MountedSystem): Promise<void> {
-  const { access, constants } = await import('node:fs/promises').then(async (m) => ({ access: m.access, constants: (await import('node:fs')).constants }));
   try {
-    await access(system.target.root, constants.W_OK);
+    await access(system.target.root, fsConstants.W_OK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EROFS') throw err;
     throw new FirstaidError('target-read-only', `The installation's filesystem ${system.installation.root.device} stays read-only: it could not be mounted read-write.`, 'Nothing was changed. Find out why (dmesg: a write-protected disk, the ext4 "read-only" feature, filesystem errors: run fsck), then run the fix again.');
