@@ -10,7 +10,8 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { breakImage, fixtureImage, type FixtureImage } from '../helpers/images.js';
 import { sha256, treeListing } from '../helpers/bytes.js';
@@ -31,6 +32,9 @@ function cleanupAfterKill(image: string, sb: Sandbox): void {
   for (const line of execFileSync('losetup', ['-j', image], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
     execFileSync('losetup', ['-d', line.split(':')[0]!]);
   }
+  // Its private mount directories, empty once unmounted (rmdir refuses anything else).
+  const mnt = join(sb.runtime, 'mnt');
+  if (existsSync(mnt)) for (const d of readdirSync(mnt)) { try { rmdirSync(join(mnt, d)); } catch { /* not empty: assertNothingLeft names it */ } }
   // Partition nodes the killed run made (no udev here) for loop devices no longer attached.
   const attached = execFileSync('losetup', ['-a', '-O', 'NAME', '-n'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
   for (const a of loggedCommands(sb).filter((x) => x[0] === 'mknod')) {
