@@ -172,6 +172,10 @@ test('a missing mount point directory is created (backed up as absent first); no
   assert.deepEqual((p.data as { mkdirs: string[] }).mkdirs, ['/srv/new', '/srv/new/data']);
   assert.equal(p.actions.filter((a) => a.kind === 'edit-file').length, 0);
   assert.ok(p.actions.some((a) => a.kind === 'note' && /Create the directory \/srv\/new\/data/.test(a.text)));
+  // A line commented out (the person's choice) gets no mount point.
+  const gone = ROOT + `UUID=${STALE} /srv/gone xfs defaults 0 2\n`;
+  const c = planOf(gone, { missing: ['/srv/gone'] }, { 'fstab.unresolved': 'comment' });
+  assert.deepEqual([c.findings, c.touches.length, (c.data as { mkdirs?: string[] }).mkdirs], [['fstab.unresolved-source:2'], 1, undefined]);
   // Under /srv/data (another filesystem, not mounted here): reported, not created.
   const under = ROOT + DATA + 'tmpfs /srv/data/cache tmpfs defaults 0 0\n';
   const f = detected(check(under, { missing: ['/srv/data/cache'] }));

@@ -112,6 +112,7 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
   /** Topmost missing directories (backed up as absent: a revert removes them) and every one to create. */
   const mkdirs: string[] = [];
   const leaves: string[] = [];
+  const dirsFor: { id: string; line: number; create: string[] }[] = [];
 
   for (const f of todo) {
     const k = kindOf(f.id)!;
@@ -188,11 +189,10 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
       lines[n - 1] = commentOut(victim, 'duplicate mount point');
       what.push(`comment out line ${n} (${victim.file} is mounted twice)`);
     } else if (k.check === 'missing-mountpoint') {
+      // Decided after the edits: a line commented out needs no mount point.
       const create = Array.isArray(d.create) ? (d.create as string[]) : [];
-      if (create.length === 0) continue;
-      if (!mkdirs.includes(create[0]!)) mkdirs.push(create[0]!);
-      for (const c of create) if (!leaves.includes(c)) leaves.push(c);
-      what.push(`create the mount point ${create[create.length - 1]}`);
+      if (create.length > 0) dirsFor.push({ id: f.id, line: k.line, create });
+      continue;
     } else if (k.check === 'fstype-mismatch') {
       if (cur.kind !== 'entry' || typeof d.onDisk !== 'string') continue;
       lines[k.line - 1] = setField(cur, 2, d.onDisk);
@@ -207,6 +207,14 @@ export function planFstab(findings: Finding[], _system: Installation | null, cho
       what.push(`move line ${k.line} after line ${d.parentLine}`);
     } else continue;
     addressed.push(f.id);
+  }
+
+  for (const m of dirsFor) {
+    if (lines[m.line - 1]?.kind !== 'entry') continue;
+    if (!mkdirs.includes(m.create[0]!)) mkdirs.push(m.create[0]!);
+    for (const c of m.create) if (!leaves.includes(c)) leaves.push(c);
+    what.push(`create the mount point ${m.create[m.create.length - 1]}`);
+    addressed.push(m.id);
   }
 
   // Moves last, on original line numbers: order[i] is the original number of new line i+1.
