@@ -3,7 +3,7 @@ import type { Teardown } from '../core/teardown.js';
 import type { MountedSystem, TargetSession } from '../devices/types.js';
 import type { FlowDeps, FlowStage } from '../rescue-plugins/types.js';
 import type { AppContext } from './context.js';
-import { openStore } from './store.js';
+import { openStore, storeDirFor } from './store.js';
 import { openSystem } from './open-target.js';
 
 export interface FlowDepsExtras {
@@ -21,6 +21,7 @@ export function buildFlowDeps(ctx: Pick<AppContext, 'options' | 'runner' | 'log'
     system,
     devices: session.devices,
     openStore: (dir) => openStore(ctx, dir === undefined ? { system } : { system, dir }, 'write'),
+    storeDir: () => storeDirFor(ctx, { system }),
     ...(extras.signal ? { signal: extras.signal } : {}),
     ...(extras.onProgress ? { onProgress: extras.onProgress } : {}),
   };

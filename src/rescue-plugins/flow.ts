@@ -4,6 +4,8 @@
  * orders these steps itself; this file is where "a plan whose backup did not complete never
  * runs" is enforced. No React here: the CLI and the screens both drive it.
  */
+import { access } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import type { Runner } from '../core/runner.js';
 import type { SessionLog } from '../core/log.js';
 import type { Teardown } from '../core/teardown.js';
@@ -16,6 +18,9 @@ import { openScratchFat } from '../devices/scratch-fat.js';
 import type { Finding, FixResult, FlowDeps, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
+// Kill during apply (issue 13): the journal and its test hook; see apply-journal.ts.
+import { beginApply, endApply, findInterrupted, interruptedFinding, type InterruptedFix } from './apply-journal.js';
+import { killPoint, withKillPoints } from './test-kill.js';
 
 export { revertFix, parseBackupRef, describeObject, type RevertResult } from './revert.js';
 export type { FlowDeps } from './types.js';
@@ -38,7 +43,7 @@ export interface RunFixOptions {
 
 /** The context a plugin step receives. `readOnly` contexts refuse remountReadWrite (diagnose). */
 export function buildPluginContext(
-  deps: Omit<FlowDeps, 'openStore'>,
+  deps: Omit<FlowDeps, 'openStore' | 'storeDir'>,
   choices: Record<string, string>,
   stage: () => FlowStage,
   opts: { readOnly: boolean; secret?: string },
@@ -75,6 +80,7 @@ export function buildPluginContext(
 /** Every plugin diagnoses (read-only); a plugin that throws yields an 'error' finding and the others still run. */
 export async function diagnoseAll(plugins: readonly RescuePlugin[], deps: FlowDeps): Promise<PluginDiagnosis[]> {
   const out: PluginDiagnosis[] = [];
+  const interrupted = await interruptedFixes(deps);
   for (const plugin of plugins) {
     if (deps.signal?.aborted) break;
     deps.onProgress?.('diagnose', plugin.title);
@@ -82,7 +88,7 @@ export async function diagnoseAll(plugins: readonly RescuePlugin[], deps: FlowDe
     try {
       const findings = (await plugin.diagnose(ctx)).map((f) => ({ ...f, pluginId: f.pluginId || plugin.id }));
       deps.log.info(`diagnose ${plugin.id}: ${findings.filter(isProblem).length} problem(s) among ${findings.length} check(s)`);
-      out.push({ pluginId: plugin.id, findings });
+      out.push({ pluginId: plugin.id, findings: [...interrupted.filter((j) => j.pluginId === plugin.id).map(interruptedFinding), ...findings] });
     } catch (err) {
       const e = asFirstaidError(err);
       deps.log.error(`diagnose ${plugin.id} failed: ${e.message}`);
@@ -169,6 +175,29 @@ async function checkTargetRoom(touches: readonly Touch[], system: MountedSystem)
   }
 }
 
+/** Fixes of this target's store whose apply was interrupted (a kill, a power cut); never throws. */
+export async function interruptedFixes(deps: FlowDeps): Promise<InterruptedFix[]> {
+  try {
+    return await findInterrupted(await deps.storeDir());
+  } catch (err) {
+    deps.log.warn(`could not look for interrupted fixes: ${asFirstaidError(err).message}`);
+    return [];
+  }
+}
+
+/**
+ * A filesystem that mount quietly left read-only (ext4's read-only feature, a write-protected
+ * disk, errors=remount-ro): refused before the backup, with the real cause, not the store's.
+ */
+async function checkTargetWritable(system: MountedSystem): Promise<void> {
+  try {
+    await access(system.target.root, fsConstants.W_OK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EROFS') throw err;
+    throw new FirstaidError('target-read-only', `The installation's filesystem ${system.installation.root.device} stays read-only: it could not be mounted read-write.`, 'Nothing was changed. Find out why (dmesg: a write-protected disk, the ext4 "read-only" feature, filesystem errors: run fsck), then run the fix again.');
+  }
+}
+
 function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): FixResult {
   return {
     pluginId: plugin.id,
@@ -252,12 +281,15 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   try {
     progress('mounting the target read-write');
     await deps.system.remountReadWrite();
+    await checkTargetWritable(deps.system);
     await checkTargetRoom(plan.touches, deps.system);
     store = await deps.openStore();
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
     await backUp(space, plan, deps.system, progress);
     deps.log.info(`backup ${space.id} complete and verified in ${space.dir}`);
+    // From here on a kill leaves a record naming the backup that undoes it.
+    await beginApply(store.dir, space, plan);
   } catch (err) {
     const e = asFirstaidError(err);
     deps.log.error(`backup failed, the plan does not run: ${e.message}`);
@@ -278,10 +310,11 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     });
   }
 
-  const ctx = buildPluginContext(deps, choices, () => stage, { readOnly: false, ...(plan.secret && opts.secret !== undefined ? { secret: opts.secret } : {}) });
+  const ctx = withKillPoints(buildPluginContext(deps, choices, () => stage, { readOnly: false, ...(plan.secret && opts.secret !== undefined ? { secret: opts.secret } : {}) }));
   const ids = { backupId: space.id, backupDir: space.dir };
   if (deps.signal?.aborted) {
     // Stopped between backup and apply: nothing was changed, the (complete) backup stays.
+    await endApply(store.dir, space.id).catch(() => undefined);
     await store.closeBackup(space.id).catch(() => undefined);
     return result(plugin, plan, { ...ids, findingsBefore, error: { message: 'The fix was cancelled before anything was changed.', hint: 'Start it again when ready.' } });
   }
@@ -289,7 +322,9 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
   try {
     stage = 'apply';
     progress(plan.summary);
+    killPoint('apply starts');
     await plugin.apply(plan, ctx);
+    killPoint('apply done');
     stage = 'verify';
     progress('checking the result');
     findingsAfter = await plugin.verify(plan, ctx);
@@ -304,6 +339,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     progress(`restoring ${space.id}`);
     try {
       await space.revertAll({ force: true, ...(await restoreDevices(space, deps)) });
+      await endApply(store.dir, space.id).catch(() => undefined);
       await store.closeBackup(space.id).catch(() => undefined);
       return result(plugin, plan, {
         ...ids,
@@ -331,6 +367,8 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     // The fix worked; a later revert will only lack the "changed since" safety net.
     deps.log.warn(`could not record the fix result in ${space.id}: ${asFirstaidError(err).message}`);
   }
+  killPoint('fix recorded');
+  await endApply(store.dir, space.id).catch((err: unknown) => deps.log.warn(`could not remove the apply journal of ${space.id}: ${asFirstaidError(err).message}`));
   await store.closeBackup(space.id).catch(() => undefined);
   progress(`done; backup ${space.id}`);
   return result(plugin, plan, {

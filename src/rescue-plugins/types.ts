@@ -154,6 +154,8 @@ export interface FlowDeps {
    * `dir` is a store directory the person named (the path of a backup directory).
    */
   openStore(dir?: string): Promise<BackupStore>;
+  /** Where that store is, without opening it (the interrupted-fix journal is read from there). */
+  storeDir(): Promise<string>;
   system: MountedSystem;
   /** Every block device of the session (fstab sources resolve against these). */
   devices: BlockDevice[];

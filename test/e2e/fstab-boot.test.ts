@@ -28,7 +28,7 @@ test('stale data-disk UUID in fstab: fix --yes, then the image boots to BOOT-OK'
   }
 });
 
-test('uefi, a data disk that is gone for good (nothing can replace it): fix --yes adds nofail, the image boots', needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup'] }), async () => {
+test('uefi, a data disk that is gone for good (nothing can replace it): fix --yes adds nofail and a short device timeout, the image boots', needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup'] }), async () => {
   execFileSync(process.execPath, [join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const img = fixtureImage('uefi');
   try {
@@ -38,7 +38,7 @@ test('uefi, a data disk that is gone for good (nothing can replace it): fix --ye
     writeRootFile(img.path, img.info.ROOT_PART, 'etc/fstab', `${fstab}${line}\n`);
     const out = execFileSync(join(REPO, 'bin', 'firstaid'), ['fix', 'fstab', '--yes', '--image', img.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.match(out, /Fixed and verified/);
-    assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), `${fstab}${line.replace('defaults', 'defaults,nofail')}\n`);
+    assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), `${fstab}${line.replace('defaults', 'defaults,nofail,x-systemd.device-timeout=10s')}\n`);
     assert.equal(await bootCheck(img.path, { timeoutSec: 150 }), 'BOOT-OK');
   } finally {
     img.dispose();

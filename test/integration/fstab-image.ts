@@ -5,8 +5,8 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmdirSync, wri
 import { join } from 'node:path';
 
 /** Runs fn with the image's partition `part` mounted (read-only unless rw), then unmounts and detaches. */
-export function withPartition<T>(image: string, part: string, fn: (dir: string) => T, opts: { rw?: boolean } = {}): T {
-  const loop = execFileSync('losetup', ['-f', '--show', '-P', ...(opts.rw ? [] : ['-r']), image], { encoding: 'utf8' }).trim();
+export function withPartition<T>(image: string, part: string, fn: (dir: string) => T, opts: { rw?: boolean; node?: (dev: string) => void } = {}): T {
+  const loop = execFileSync('losetup', ['-f', '--show', '-P', ...(opts.rw || opts.node ? [] : ['-r']), image], { encoding: 'utf8' }).trim();
   const dir = mkdtempSync('/tmp/fa-fstab-mnt-');
   let mounted = false;
   try {
@@ -20,6 +20,11 @@ export function withPartition<T>(image: string, part: string, fn: (dir: string) 
         execFileSync('mknod', [node, 'b', ma!, mi!]);
       }
       execFileSync('sleep', ['0.1']);
+    }
+    // Something to do to the unmounted partition first (tune2fs), with the image attached writable.
+    if (opts.node) {
+      opts.node(node);
+      return undefined as T;
     }
     execFileSync('mount', ['-o', opts.rw ? 'rw' : 'ro,noload', node, dir]);
     mounted = true;

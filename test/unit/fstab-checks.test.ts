@@ -113,12 +113,15 @@ test('syntax: wrong field count, glued mount point and type, unknown options and
   assert.deepEqual([g[0]!.data!.file, g[0]!.data!.vfstype, g[0]!.data!.confident], ['/srv/data', 'ext4', true]);
   assert.deepEqual(ids(HEALTHY.replace('/srv/data ext4 defaults', '/srv/data ext4 defualts,noatime')), ['fstab.unknown-options:5']);
   assert.deepEqual(ids(HEALTHY.replace('umask=0077', 'umask=0077,data=ordered')), ['fstab.unknown-options:4']);
-  assert.deepEqual(ids(HEALTHY.replace('/srv/data ext4', '/srv/data ext5')), ['fstab.unknown-type:5']);
+  // An unknown type on a source that resolves: the disk says what it is.
+  assert.deepEqual(ids(HEALTHY.replace('/srv/data ext4', '/srv/data ext5')), ['fstab.fstype-mismatch:5']);
+  assert.deepEqual(ids(HEALTHY + 'tmpfs /tmp tmpfz defaults 0 0\n'), ['fstab.unknown-type:6']);
 });
 
-test('target device names that cannot be mapped are a warning, not an error', () => {
+test('a kernel device name nothing identifies: an error fixed by the last resort (nofail)', () => {
   const f = detected(check(HEALTHY + '/dev/sdb1 /mnt/old ext4 defaults 0 2\n'));
-  assert.deepEqual(f.map((x) => [x.id, x.severity, x.fixable]), [['fstab.unmapped-node:6', 'warning', false]]);
+  assert.deepEqual(f.map((x) => [x.id, x.severity, x.fixable]), [['fstab.kernel-name:6', 'error', true]]);
+  assert.equal(f[0]!.data!.candidate, null);
 });
 
 test('a filesystem the live system itself has mounted is never offered as the replacement', () => {

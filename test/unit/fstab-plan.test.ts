@@ -44,12 +44,12 @@ test('no candidate, not needed to boot: nofail by default, comment out when chos
   const text = HEALTHY + `UUID=${STALE} /srv/gone ext4 defaults 0 2\n`;
   const p = planFstab(findingsFor(text), null, {});
   assert.deepEqual(p.choices.map((c) => [c.id, c.default]), [['fstab.unresolved', 'nofail']]);
-  assert.equal(edit(p).after, HEALTHY + `UUID=${STALE} /srv/gone ext4 defaults,nofail 0 2\n`);
+  assert.equal(edit(p).after, HEALTHY + `UUID=${STALE} /srv/gone ext4 defaults,nofail,x-systemd.device-timeout=10s 0 2\n`);
   const q = planFstab(findingsFor(text), null, { 'fstab.unresolved': 'comment' });
   assert.equal(edit(q).after, HEALTHY + `#firstaid: unresolved source: UUID=${STALE} /srv/gone ext4 defaults 0 2\n`);
   // An entry without options gets them written out.
   const short = HEALTHY + `UUID=${STALE} /srv/gone ext4\n`;
-  assert.equal(edit(planFstab(findingsFor(short), null, {})).after, HEALTHY + `UUID=${STALE} /srv/gone ext4 defaults,nofail\n`);
+  assert.equal(edit(planFstab(findingsFor(short), null, {})).after, HEALTHY + `UUID=${STALE} /srv/gone ext4 defaults,nofail,x-systemd.device-timeout=10s\n`);
 });
 
 test('needed-to-boot with no candidate: no edit, a blocker that explains', () => {

@@ -11,6 +11,7 @@ import type { BackupStore } from '../../backup/spaces/types.js';
 import { formatListing, formatSpace } from '../format-backups.js';
 import { openStore as openChosenStore } from '../../app/store.js';
 import { parseSpaceId } from '../../backup/spaces/ids.js';
+import { findInterrupted, formatInterrupted } from '../../rescue-plugins/apply-journal.js';
 
 const SUBCOMMANDS = ['list', 'show', 'verify', 'delete'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -56,7 +57,9 @@ export const backupsCommand: CliCommand = {
       if (ctx.args.length > 1) throw new UsageError('backups list takes no arguments.');
       const { store } = await openStore(ctx, false);
       const spaces = await store.list();
-      ctx.out(ctx.options.json ? JSON.stringify({ store: store.dir, backups: spaces }, null, 2) : formatListing(store.dir, spaces));
+      // Fixes killed while applying (issue 13): named with the backup that reverts them.
+      const interrupted = await findInterrupted(store.dir);
+      ctx.out(ctx.options.json ? JSON.stringify({ store: store.dir, backups: spaces, interrupted }, null, 2) : [formatListing(store.dir, spaces), ...formatInterrupted(interrupted)].join('\n'));
       return 0;
     }
     const id = needId(ctx, sub);

@@ -92,12 +92,17 @@ export const fstabPlugin: RescuePlugin = {
   plan: (findings, system, choices) => planFstab(findings, system, choices),
   async apply(plan, ctx) {
     const edit = plan.actions.find((a) => a.kind === 'edit-file' && a.path === FSTAB_PATH);
-    if (!edit || edit.kind !== 'edit-file') return;
     const d = planData(plan);
     const now = (await readFstab(ctx))?.text;
     if (now !== d.before) {
       throw new FirstaidError('fstab-changed', '/etc/fstab changed since it was diagnosed.', 'Nothing was written. Run the diagnosis again and make a new plan.');
     }
+    for (const dir of d.mkdirs ?? []) {
+      if (await ctx.target.exists(dir)) continue;
+      ctx.progress(`creating the mount point ${dir}`);
+      await ctx.target.mkdirp(dir, 0o755);
+    }
+    if (!edit || edit.kind !== 'edit-file') return;
     ctx.progress('writing /etc/fstab');
     const bytes = Buffer.from(edit.after, d.encoding === 'latin1' ? 'latin1' : 'utf8');
     await ctx.target.writeFileAtomic(FSTAB_PATH, bytes);

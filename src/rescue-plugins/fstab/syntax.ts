@@ -98,9 +98,13 @@ export function checkSyntax(parsed: ParsedFstab, list: readonly FstabEntry[], ex
         id: `fstab.unknown-options:${e.lineNo}`,
         title: `fstab line ${e.lineNo}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for ${e.vfstype}`,
         state: 'detected',
-        severity: 'warning',
-        evidence: [lineTag(e), `${e.vfstype} does not know ${unknown.map((o) => `"${o}"`).join(', ')}; the kernel refuses to mount with an unknown option.`],
-        fixable: false,
+        severity: /(^|,)(nofail|noauto)(,|$)/.test(e.options) ? 'warning' : 'error',
+        evidence: [
+          lineTag(e),
+          `${e.vfstype} does not know ${unknown.map((o) => `"${o}"`).join(', ')}; the kernel refuses to mount with an unknown option.`,
+          `${unknown.length > 1 ? 'These options' : 'That option'} will be dropped; the others stay.`,
+        ],
+        fixable: true,
         data: { line: e.lineNo, options: unknown },
       });
     }

@@ -78,6 +78,11 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
   }
   const cfg = `${facts.dir}/grub.cfg`;
   actions.push({ kind: 'run', argv: [tool(facts.flavour, 'mkconfig'), '-o', cfg], inChroot: true, why: `regenerate ${cfg} from the installed kernels and /etc/default/grub` });
+  const cfgFindings = fixable.filter((f) => f.id.startsWith('grub.cfg'));
+  if (cfgFindings.length > 0) {
+    // grub.cfg against /boot: what verify checks on the new file before the fix counts as done.
+    actions.push({ kind: 'note', text: `${cfg} is backed up first (with all of ${facts.dir}); then verify checks that the new file passes grub-script-check, names only kernels and initrds that exist in /boot, loads each kernel's initrd and names the root filesystem in root=. Otherwise the backup is restored.` });
+  }
 
   const installs = [installBios ? `GRUB for BIOS on ${disk}` : null, installEfi ? 'GRUB for UEFI on the ESP' : null].filter(Boolean);
   return {
