@@ -39,6 +39,8 @@ export interface WriteRequest {
   date: Date;
   /** Staged days whose dirs this write stores: they get the store indicator after the check. */
   staged: { stagingDir: string; days: Date[] } | null;
+  /** false only for bench/disc-bench.ts (timing the write alone): the CLI always checks. */
+  check?: boolean;
   onProgress?: (p: { stage: 'check' | 'hash' | 'size' | 'write' | 'verify'; message: string; progress?: WriteProgress }) => void;
 }
 
@@ -131,6 +133,7 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
       throw new FirstaidError('disc-write-failed', `Writing to ${drive.path} failed: ${problemLines(w).join('; ') || `xorriso exit ${w.exitCode}`}`, 'Retry, or write a new disc (--new on rewritable media, or a blank one).');
     }
     deps.log.info(`disc ${drive.path}: session ${volid} written (${space.imageBlocks} blocks, ${summary.files} files)`);
+    if (req.check === false) return base;
     say({ stage: 'verify', message: 'checking the disc (every block, MD5s, every file)' });
     const check = await verifyDisc(deps, { drive, mediaBlocks: req.mediaBlocks });
     if (!check.ok) {
