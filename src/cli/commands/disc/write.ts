@@ -31,7 +31,6 @@ async function confirm(ctx: CliContext, question: string): Promise<boolean> {
 
 export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {}): Promise<ExitCode> {
   const sources = ctx.args.slice(1);
-  if (ctx.flags.ecc) throw new UsageError('--ecc is not available in this build yet.', 'Write without --ecc; verify the disc with: firstaid disc verify --drive D');
   const drive = await driveOf(ctx);
   const date = new Date();
   const staging = stagingOf(ctx);
@@ -44,7 +43,7 @@ export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {})
     return 1;
   }
   const r = await writeDisc(depsOf(ctx), {
-    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, date,
+    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, ecc: ctx.flags.ecc === true, date,
     staged: { stagingDir: staging, days: [date] },
     ...(ctx.options.json ? {} : { onProgress: (p) => ctx.err(`  ${p.stage}: ${p.message}`) }),
   }).catch((e: unknown) => {
