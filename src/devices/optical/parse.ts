@@ -117,7 +117,7 @@ export function parseCheckMedia(output: string): CheckMediaReport {
   const tags: CheckMediaReport['tags'] = [];
   const damagedFiles: string[] = [];
   for (const t of r) {
-    let m = /^Media region\s*:\s*(\d+)\s*,\s*(\d+)\s*,\s*([+-0])\s*(\S+)/.exec(t);
+    let m = /^Media region\s*:\s*(\d+)\s*,\s*(\d+)\s*,\s*([-+0])\s*(\S+)/.exec(t);
     if (m) {
       const quality = m[4]!;
       regions.push({ lba: Number(m[1]), blocks: Number(m[2]), quality, good: m[3] !== '-' });
