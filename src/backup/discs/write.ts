@@ -18,8 +18,7 @@ import { buildManifest, manifestDiscPath, type DiscManifest, type MapEntry } fro
 import { makeWorkDir, readContents } from './disc-read.js';
 import { verifyDisc, type DiscVerifyResult } from './verify.js';
 import { volidFor, writeStoreIndicator } from './layout.js';
-import { augmentImage, burnImage, eccUnavailable, ECC_MIN_BLOCKS } from './ecc.js';
-import { marginBlocks } from '../../devices/optical/capacity.js';
+import { augmentImage, burnImage, eccUnavailable, ECC_MIN_BLOCKS, ECC_PAD_BLOCKS } from './ecc.js';
 
 /** Never a hard disk as stdio: (a second fence behind resolveDrive). */
 const BANNED = ['/dev/sd*', '/dev/hd*', '/dev/vd*', '/dev/xvd*', '/dev/nvme*', '/dev/mmcblk*', '/dev/dm-*', '/dev/md*'];
@@ -116,7 +115,8 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     const freeBlocks = fresh ? await newDiscBlocks(req, contents.media.readableBlocks, contents.media.writableBlocks) : Math.min(contents.freeBlocks, space.mediaBlocks);
     const effective = { ...space, afterCommitBlocks: freeBlocks - space.imageBlocks };
     assertFits(drive, effective, freeBlocks);
-    if (req.ecc && freeBlocks < ECC_MIN_BLOCKS + marginBlocks(freeBlocks)) throw eccUnavailable(`the medium has ${freeBlocks} blocks; an RS03 image needs ${ECC_MIN_BLOCKS} (a CD) at least`);
+    // An RS03 image has a medium's exact size (dvdisaster sized it to fit one): only the burn's padding is added.
+    if (req.ecc && freeBlocks < ECC_MIN_BLOCKS + ECC_PAD_BLOCKS) throw eccUnavailable(`the medium has ${freeBlocks} blocks; an RS03 image needs ${ECC_MIN_BLOCKS} (a CD) at least`);
     const summary = {
       path: manifestPath, files: manifest.files.length, bytes: manifest.files.reduce((a, f) => a + f.size, 0),
       backups: manifest.backups.map((b) => b.id), directories: manifest.directories,
@@ -136,7 +136,7 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
       if (built.exitCode !== 0) throw new FirstaidError('disc-write-failed', `Building the image failed: ${problemLines(built).join('; ')}`, 'Nothing was written to the disc. Check the sources and try again.');
       say({ stage: 'write', message: 'adding error-correction data (dvdisaster RS03)' });
       const blocks = await augmentImage(deps, image);
-      assertFits(drive, { imageBlocks: blocks, mediaBlocks: freeBlocks, afterCommitBlocks: freeBlocks - blocks }, freeBlocks);
+      if (blocks + ECC_PAD_BLOCKS > freeBlocks) throw eccUnavailable(`the image with ECC data has ${blocks} blocks; the medium ${freeBlocks}. Nothing was written`);
       say({ stage: 'write', message: `burning ${blocks} blocks to ${drive.path}` });
       await burnImage(deps, drive, image);
       await rm(image, { force: true });

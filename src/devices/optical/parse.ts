@@ -170,3 +170,25 @@ export function parseTruncation(output: string): { imageBlocks: number; readable
 export function parseFindFiles(output: string): string[] {
   return results(splitPackets(output)).map((t) => /^'(.*)'$/.exec(t)?.[1]).filter((p): p is string => p !== undefined).map((p) => p.replace(/'"'"'/g, "'"));
 }
+
+export interface FileExtent {
+  /** Extent number of a multi-extent file (0 for most). */
+  xt: number;
+  lba: number;
+  blocks: number;
+  size: number;
+}
+
+/** `-find / -type f -exec report_lba --`: where each file's data lies on the medium. */
+export function parseReportLba(output: string): Map<string, FileExtent[]> {
+  const out = new Map<string, FileExtent[]>();
+  for (const t of results(splitPackets(output))) {
+    const m = /^File data lba:\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*'(.*)'$/.exec(t);
+    if (!m) continue;
+    const path = m[5]!.replace(/'"'"'/g, "'");
+    const list = out.get(path) ?? [];
+    list.push({ xt: Number(m[1]), lba: Number(m[2]), blocks: Number(m[3]), size: Number(m[4]) });
+    out.set(path, list.sort((a, b) => a.xt - b.xt));
+  }
+  return out;
+}
