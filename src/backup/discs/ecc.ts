@@ -15,6 +15,8 @@ import type { DiscDeps } from './write.js';
 export const ECC_MIN_BLOCKS = 359_295;
 /** What burning an image adds: 300 KiB of padding (measured: 359,295 blocks became 359,456 read back). */
 export const ECC_PAD_BLOCKS = 170;
+/** The smallest ISO dvdisaster 0.79 augments with RS03 (measured: 1,632 blocks of data plus padding failed, 1,498 of data worked). */
+export const ECC_MIN_ISO_BLOCKS = 1_800;
 /** The image sizes RS03 augments to (CD, DVD, DVD9, BD, BD2 in dvdisaster 0.79). */
 export const RS03_SIZES = [359_295, 2_295_104, 4_173_824, 11_826_176, 23_652_352];
 

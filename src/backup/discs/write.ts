@@ -4,7 +4,7 @@
  * FIRSTAID_<date>, -assert_volid on append) holding the mapped sources and the session's disc
  * manifest; then the consistency check; only when it passes, the store indicators.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirstaidError } from '../../core/errors.js';
 import type { Runner } from '../../core/runner.js';
@@ -18,7 +18,7 @@ import { buildManifest, manifestDiscPath, type DiscManifest, type MapEntry } fro
 import { makeWorkDir, readContents } from './disc-read.js';
 import { verifyDisc, type DiscVerifyResult } from './verify.js';
 import { volidFor, writeStoreIndicator } from './layout.js';
-import { augmentImage, burnImage, eccUnavailable, ECC_MIN_BLOCKS, ECC_PAD_BLOCKS } from './ecc.js';
+import { augmentImage, burnImage, eccUnavailable, ECC_MIN_BLOCKS, ECC_MIN_ISO_BLOCKS, ECC_PAD_BLOCKS } from './ecc.js';
 
 /** Never a hard disk as stdio: (a second fence behind resolveDrive). */
 const BANNED = ['/dev/sd*', '/dev/hd*', '/dev/vd*', '/dev/xvd*', '/dev/nvme*', '/dev/mmcblk*', '/dev/dm-*', '/dev/md*'];
@@ -132,7 +132,16 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     say({ stage: 'write', message: `writing ${space.imageBlocks} blocks to ${drive.path}` });
     if (req.ecc) {
       const image = join(work, 'ecc.iso');
-      const built = await xorriso(deps.runner, ['-md5', 'on', '-outdev', `stdio:${image}`, ...body, '-close', 'on', '-commit']);
+      // dvdisaster's RS03 fails on an ISO smaller than one of its layers ("seek failed", measured
+      // below ~1,400 blocks; -padding does not count): a sparse filler file makes up the size.
+      const filler: string[] = [];
+      if (space.imageBlocks < ECC_MIN_ISO_BLOCKS) {
+        const f = join(work, 'ecc-filler');
+        await writeFile(f, '');
+        await truncate(f, (ECC_MIN_ISO_BLOCKS - space.imageBlocks) * 2048);
+        filler.push('-map', f, '/FIRSTAID/ecc-filler');
+      }
+      const built = await xorriso(deps.runner, ['-md5', 'on', '-outdev', `stdio:${image}`, ...body, ...filler, '-close', 'on', '-commit']);
       if (built.exitCode !== 0) throw new FirstaidError('disc-write-failed', `Building the image failed: ${problemLines(built).join('; ')}`, 'Nothing was written to the disc. Check the sources and try again.');
       say({ stage: 'write', message: 'adding error-correction data (dvdisaster RS03)' });
       const blocks = await augmentImage(deps, image);
