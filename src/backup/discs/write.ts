@@ -92,7 +92,7 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
   const work = await makeWorkDir('write');
   try {
     say({ stage: 'hash', message: `hashing ${req.entries.length} source(s)` });
-    const manifest: DiscManifest = await buildManifest(req.entries, volid, req.close);
+    const manifest: DiscManifest = await buildManifest(req.entries, volid, req.close || req.ecc === true);
     const manifestHost = join(work, 'manifest.json');
     await writeFile(manifestHost, JSON.stringify(manifest) + '\n');
     const maps = mapArgs(req.entries, manifestHost, manifestPath);
