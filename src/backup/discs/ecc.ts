@@ -65,7 +65,11 @@ export interface RepairResult {
 export async function repairDisc(deps: DiscDeps, drive: DiscDrive, to: string): Promise<RepairResult> {
   await deps.runner.require('dvdisaster');
   // Reads every block it can into `to`; the map remembers good blocks, so a rerun only retries the bad ones.
-  const read = await xorriso(deps.runner, ['-indev', drive.address, '-check_media', 'what=disc', 'min_lba=0', `data_to=${to}`, `sector_map=${to}.map`, 'report=blocks', '--'], { abortOn: 'NEVER', readOnly: true });
+  // As -outdev (acquired, never written: no -commit), so a damaged ISO tree cannot stop the read.
+  const read = await xorriso(deps.runner, ['-outdev', drive.address, '-check_media', 'use=outdev', 'what=disc', 'min_lba=0', `data_to=${to}`, `sector_map=${to}.map`, 'report=blocks', '--'], { abortOn: 'NEVER', readOnly: true });
+  if (!(await stat(to).catch(() => null))) {
+    throw new FirstaidError('disc-unreadable', `Nothing could be read from ${drive.path}: ${problemLines(read).join('; ') || `xorriso exit ${read.exitCode}`}`, 'Check the drive and the disc, then try again.');
+  }
   const bad = [...read.output.matchAll(/Media region\s*:\s*\d+\s*,\s*(\d+)\s*,\s*-\s*\S+/g)].reduce((a, m) => a + Number(m[1]), 0);
   const size = rs03SizeFor(Math.floor((await stat(to)).size / 2048));
   if (size !== null) await truncate(to, size * 2048);
