@@ -20,8 +20,11 @@ Usage:
   firstaid disc drives|status|verify|rebuild --drive D [--media M]
                                      CD/DVD drives and discs (D: /dev/srN,
                                      a loop device or an image file)
-  firstaid disc write --drive D [--new] [--media M] SOURCE...
+  firstaid disc write --drive D [--new] [--ecc] [--media M] SOURCE...
                                      backups (ids) and directories to a disc
+                                     (--ecc: RS03 data, a new closed disc)
+  firstaid disc repair --drive D --to FILE
+                                     read a damaged ECC disc, repair to FILE
   firstaid revert BACKUP_ID --from-disc D
                                      undo a fix from a backup on a disc
   firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]

@@ -24,6 +24,10 @@ describe('firstaid disc', needs({ root: true, loop: true, tools: ['xorriso'] }),
       const iso = join(e.work, 'disc.iso');
       const staging = join(e.work, 'stage');
       const common = ['--drive', iso, '--staging', staging, '--backup-store', e.storeDir];
+      const dry = await runFirstaid(['disc', 'write', ...common, e.backupId, '--dry-run', '--json'], { sandbox: sb });
+      assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+      assert.equal((JSON.parse(dry.stdout) as { write: { dryRun: boolean } }).write.dryRun, true);
+      assert.ok(!existsSync(iso), 'a dry run writes nothing');
       const w1 = await runFirstaid(['disc', 'write', ...common, e.backupId, '--json'], { sandbox: sb });
       assert.equal(w1.code, 0, w1.stdout + w1.stderr);
       const r1 = json<{ write: { mode: string; volid: string; check: { ok: boolean; reader: string }; indicators: string[] } }>(w1.stdout).write;
@@ -106,6 +110,13 @@ describe('firstaid disc', needs({ root: true, loop: true, tools: ['xorriso'] }),
     const sb = sandbox();
     try {
       assert.equal((await runFirstaid(['disc'], { sandbox: sb })).code, 2);
+      const drives = await runFirstaid(['disc', 'drives', '--json'], { sandbox: sb });
+      assert.equal(drives.code, 0, drives.stderr);
+      assert.ok(Array.isArray((JSON.parse(drives.stdout) as { drives: unknown[] }).drives));
+      const help = await runFirstaid(['--help'], { sandbox: sb });
+      assert.match(help.stdout, /firstaid disc write --drive D/);
+      assert.match(help.stdout, /--from-disc D/);
+      for (const line of help.stdout.split('\n')) assert.ok(line.length <= 80, line);
       assert.equal((await runFirstaid(['disc', 'status'], { sandbox: sb })).code, 2);
       assert.equal((await runFirstaid(['disc', 'frobnicate', '--drive', '/tmp/x.iso'], { sandbox: sb })).code, 2);
       assert.equal((await runFirstaid(['disc', 'status', '--drive', '/tmp/x.iso', '--media', 'floppy'], { sandbox: sb })).code, 2);

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync, realpathSync, mkdtempSync, rmSync, readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { FIRSTAID, type Run, type Sandbox } from './systems-helpers.js';
 import { makeEnv, type Env } from './fixtures-backup/setup.js';
 import { resolveDrive } from '../../src/devices/optical/drives.js';
 import type { DiscDrive } from '../../src/devices/optical/types.js';
@@ -55,4 +56,17 @@ export function losetup(file: string): string {
 
 export function detach(dev: string): void {
   try { execFileSync('losetup', ['-d', dev]); } catch { /* gone */ }
+}
+
+/** bin/firstaid like runFirstaid, for the slow ECC runs (no 2-minute kill). */
+export function runLong(args: string[], sb: Sandbox): Promise<Run> {
+  const child = spawn(FIRSTAID, [...args, '--log', sb.log], { env: { ...process.env, FIRSTAID_RUNTIME_DIR: sb.runtime } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
 }

@@ -66,16 +66,20 @@ export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<Di
   };
   if (contents.media.sessions.length === 0) problems.push('the disc holds no session');
 
-  say('reading every block of every session (session MD5 tags)');
-  const cm = await xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_media', 'event=FAILURE', 'bad_limit=md5_mismatch', 'report=blocks_files', '--'], { readOnly: true, abortOn: 'NEVER' });
+  // The three layers read the same blocks: run side by side (the second reader finds them cached).
+  say('reading every block of every session, every file\'s MD5, and every file back');
+  const work = contents.manifests.length > 0 ? await makeWorkDir('verify') : null;
+  const [cm, md, rc] = await Promise.all([
+    xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_media', 'event=FAILURE', 'bad_limit=md5_mismatch', 'report=blocks_files', '--'], { readOnly: true, abortOn: 'NEVER' }),
+    xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_md5_r', 'FAILURE', '/', '--'], { readOnly: true, abortOn: 'NEVER' }),
+    work ? readerCheck(deps, drive, contents.manifests, work, say).finally(() => rm(work, { recursive: true, force: true })) : Promise.resolve(null),
+  ]);
   const media = parseCheckMedia(cm.output);
   const unreadable = media.regions.filter((r) => !r.good && r.quality !== 'untested' && r.quality !== 'off_track').map((r) => ({ lba: r.lba, blocks: r.blocks }));
   const badSessionTags = media.tags.filter((t) => !t.ok).map((t) => ({ lba: t.lba, blocks: t.blocks }));
   if (cm.exitCode !== 0 && unreadable.length === 0 && badSessionTags.length === 0) problems.push(`the block check failed (xorriso exit ${cm.exitCode})`);
   if (media.tags.length === 0 && contents.media.sessions.some((s) => s.iso)) problems.push('no session MD5 tags found (not written with -md5 on?)');
 
-  say('checking every file against its recorded MD5');
-  const md = await xorriso(deps.runner, ['-md5', 'on', '-indev', drive.address, '-check_md5_r', 'FAILURE', '/', '--'], { readOnly: true, abortOn: 'NEVER' });
   const md5 = parseCheckMd5(md.output);
   for (const p of md5.mismatched) mark(p, 'md5 mismatch');
   for (const p of md5.unreadable) mark(p, 'unreadable');
@@ -91,22 +95,12 @@ export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<Di
     for (const p of tree) if (!known.has(p) && !p.startsWith(`${MANIFEST_DIR}/`)) mark(p, 'not in a readable disc manifest');
   }
 
-  let reader: ReaderKind | null = null;
-  let filesChecked = 0;
-  const backups: DiscVerifyResult['backups'] = [];
-  if (contents.manifests.length > 0) {
-    say('reading every file back (independent reader) and checking the backups');
-    const work = await makeWorkDir('verify');
-    try {
-      const r = await readerCheck(deps, drive, contents.manifests, work, say);
-      reader = r.reader;
-      filesChecked = r.filesChecked;
-      for (const d of r.damaged) for (const w of d.why) mark(d.path, w);
-      backups.push(...r.backups);
-      problems.push(...r.problems);
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+  const reader: ReaderKind | null = rc?.reader ?? null;
+  const filesChecked = rc?.filesChecked ?? 0;
+  const backups: DiscVerifyResult['backups'] = rc?.backups ?? [];
+  if (rc) {
+    for (const d of rc.damaged) for (const w of d.why) mark(d.path, w);
+    problems.push(...rc.problems);
   }
   const badBackups = backups.filter((b) => !b.ok);
   const ok = problems.length === 0 && damaged.size === 0 && unreadable.length === 0 && badSessionTags.length === 0 && badBackups.length === 0;

@@ -4,7 +4,7 @@
  * FIRSTAID_<date>, -assert_volid on append) holding the mapped sources and the session's disc
  * manifest; then the consistency check; only when it passes, the store indicators.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirstaidError } from '../../core/errors.js';
 import type { Runner } from '../../core/runner.js';
@@ -18,6 +18,7 @@ import { buildManifest, manifestDiscPath, type DiscManifest, type MapEntry } fro
 import { makeWorkDir, readContents } from './disc-read.js';
 import { verifyDisc, type DiscVerifyResult } from './verify.js';
 import { volidFor, writeStoreIndicator } from './layout.js';
+import { augmentImage, burnImage, eccUnavailable, ECC_MIN_BLOCKS, ECC_MIN_ISO_BLOCKS, ECC_PAD_BLOCKS } from './ecc.js';
 
 /** Never a hard disk as stdio: (a second fence behind resolveDrive). */
 const BANNED = ['/dev/sd*', '/dev/hd*', '/dev/vd*', '/dev/xvd*', '/dev/nvme*', '/dev/mmcblk*', '/dev/dm-*', '/dev/md*'];
@@ -39,6 +40,10 @@ export interface WriteRequest {
   date: Date;
   /** Staged days whose dirs this write stores: they get the store indicator after the check. */
   staged: { stagingDir: string; days: Date[] } | null;
+  /** dvdisaster RS03 data in the image; the disc is new and closed (ecc.ts). */
+  ecc?: boolean;
+  /** false only for bench/disc-bench.ts (timing the write alone): the CLI always checks. */
+  check?: boolean;
   onProgress?: (p: { stage: 'check' | 'hash' | 'size' | 'write' | 'verify'; message: string; progress?: WriteProgress }) => void;
 }
 
@@ -80,13 +85,14 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
   if (mode === 'append' && contents.manifestProblems.length > 0) {
     throw new FirstaidError('disc-damaged', `The disc in ${drive.path} looks like a firstaid disc but ${contents.manifestProblems.join('; ')}.`, 'Verify it (firstaid disc verify), then write a new disc (--new) or use another.');
   }
+  if (req.ecc && mode !== 'new') throw eccUnavailable('the disc already holds sessions; ECC data only works on a new, closed disc (appending destroys it)');
   const volid = volidFor(req.date);
   const stamp = utcStamp(new Date());
   const manifestPath = manifestDiscPath(stamp);
   const work = await makeWorkDir('write');
   try {
     say({ stage: 'hash', message: `hashing ${req.entries.length} source(s)` });
-    const manifest: DiscManifest = await buildManifest(req.entries, volid, req.close);
+    const manifest: DiscManifest = await buildManifest(req.entries, volid, req.close || req.ecc === true);
     const manifestHost = join(work, 'manifest.json');
     await writeFile(manifestHost, JSON.stringify(manifest) + '\n');
     const maps = mapArgs(req.entries, manifestHost, manifestPath);
@@ -109,28 +115,52 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     const freeBlocks = fresh ? await newDiscBlocks(req, contents.media.readableBlocks, contents.media.writableBlocks) : Math.min(contents.freeBlocks, space.mediaBlocks);
     const effective = { ...space, afterCommitBlocks: freeBlocks - space.imageBlocks };
     assertFits(drive, effective, freeBlocks);
+    // An RS03 image has a medium's exact size (dvdisaster sized it to fit one): only the burn's padding is added.
+    if (req.ecc && freeBlocks < ECC_MIN_BLOCKS + ECC_PAD_BLOCKS) throw eccUnavailable(`the medium has ${freeBlocks} blocks; an RS03 image needs ${ECC_MIN_BLOCKS} (a CD) at least`);
     const summary = {
       path: manifestPath, files: manifest.files.length, bytes: manifest.files.reduce((a, f) => a + f.size, 0),
       backups: manifest.backups.map((b) => b.id), directories: manifest.directories,
     };
     const base: WriteResult = { drive: drive.path, mode, volid, space, freeBlocks, manifest: summary, dryRun: deps.runner.dryRun, check: null, indicators: [] };
     const blank = mode === 'new' ? ['-blank', 'as_needed'] : [];
-    const args = [...head, ...blank, ...body, '-close', req.close ? 'on' : 'off', '-commit'];
+    const close = req.close || req.ecc === true;
+    const args = [...head, ...blank, ...body, '-close', close ? 'on' : 'off', '-commit'];
     if (deps.runner.dryRun) {
       await deps.runner.run('xorriso', args); // recorded, not run
       return base;
     }
     say({ stage: 'write', message: `writing ${space.imageBlocks} blocks to ${drive.path}` });
-    const w = await xorriso(deps.runner, args, {
+    if (req.ecc) {
+      const image = join(work, 'ecc.iso');
+      // dvdisaster's RS03 fails on an ISO smaller than one of its layers ("seek failed", measured
+      // below ~1,400 blocks; -padding does not count): a sparse filler file makes up the size.
+      const filler: string[] = [];
+      if (space.imageBlocks < ECC_MIN_ISO_BLOCKS) {
+        const f = join(work, 'ecc-filler');
+        await writeFile(f, '');
+        await truncate(f, (ECC_MIN_ISO_BLOCKS - space.imageBlocks) * 2048);
+        filler.push('-map', f, '/FIRSTAID/ecc-filler');
+      }
+      const built = await xorriso(deps.runner, ['-md5', 'on', '-outdev', `stdio:${image}`, ...body, ...filler, '-close', 'on', '-commit']);
+      if (built.exitCode !== 0) throw new FirstaidError('disc-write-failed', `Building the image failed: ${problemLines(built).join('; ')}`, 'Nothing was written to the disc. Check the sources and try again.');
+      say({ stage: 'write', message: 'adding error-correction data (dvdisaster RS03)' });
+      const blocks = await augmentImage(deps, image);
+      if (blocks + ECC_PAD_BLOCKS > freeBlocks) throw eccUnavailable(`the image with ECC data has ${blocks} blocks; the medium ${freeBlocks}. Nothing was written`);
+      say({ stage: 'write', message: `burning ${blocks} blocks to ${drive.path}` });
+      await burnImage(deps, drive, image);
+      await rm(image, { force: true });
+    }
+    const w = req.ecc ? null : await xorriso(deps.runner, args, {
       onLine: (t) => {
         const p = parseProgress(t);
         if (p) say({ stage: 'write', message: `${p.percent.toFixed(1)}% written`, progress: p });
       },
     });
-    if (w.exitCode !== 0 || !/completed successfully/.test(w.output)) {
+    if (w && (w.exitCode !== 0 || !/completed successfully/.test(w.output))) {
       throw new FirstaidError('disc-write-failed', `Writing to ${drive.path} failed: ${problemLines(w).join('; ') || `xorriso exit ${w.exitCode}`}`, 'Retry, or write a new disc (--new on rewritable media, or a blank one).');
     }
     deps.log.info(`disc ${drive.path}: session ${volid} written (${space.imageBlocks} blocks, ${summary.files} files)`);
+    if (req.check === false) return base;
     say({ stage: 'verify', message: 'checking the disc (every block, MD5s, every file)' });
     const check = await verifyDisc(deps, { drive, mediaBlocks: req.mediaBlocks });
     if (!check.ok) {

@@ -117,7 +117,7 @@ export function parseCheckMedia(output: string): CheckMediaReport {
   const tags: CheckMediaReport['tags'] = [];
   const damagedFiles: string[] = [];
   for (const t of r) {
-    let m = /^Media region\s*:\s*(\d+)\s*,\s*(\d+)\s*,\s*([+-0])\s*(\S+)/.exec(t);
+    let m = /^Media region\s*:\s*(\d+)\s*,\s*(\d+)\s*,\s*([-+0])\s*(\S+)/.exec(t);
     if (m) {
       const quality = m[4]!;
       regions.push({ lba: Number(m[1]), blocks: Number(m[2]), quality, good: m[3] !== '-' });
@@ -169,4 +169,26 @@ export function parseTruncation(output: string): { imageBlocks: number; readable
 /** `-find / -type f --`: one quoted path a result line. */
 export function parseFindFiles(output: string): string[] {
   return results(splitPackets(output)).map((t) => /^'(.*)'$/.exec(t)?.[1]).filter((p): p is string => p !== undefined).map((p) => p.replace(/'"'"'/g, "'"));
+}
+
+export interface FileExtent {
+  /** Extent number of a multi-extent file (0 for most). */
+  xt: number;
+  lba: number;
+  blocks: number;
+  size: number;
+}
+
+/** `-find / -type f -exec report_lba --`: where each file's data lies on the medium. */
+export function parseReportLba(output: string): Map<string, FileExtent[]> {
+  const out = new Map<string, FileExtent[]>();
+  for (const t of results(splitPackets(output))) {
+    const m = /^File data lba:\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*'(.*)'$/.exec(t);
+    if (!m) continue;
+    const path = m[5]!.replace(/'"'"'/g, "'");
+    const list = out.get(path) ?? [];
+    list.push({ xt: Number(m[1]), lba: Number(m[2]), blocks: Number(m[3]), size: Number(m[4]) });
+    out.set(path, list.sort((a, b) => a.xt - b.xt));
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { TargetRoot } from '../../../core/target-root.js';
 import { resolveDrive } from '../../../devices/optical/drives.js';
 import { parseMedia } from '../../../devices/optical/capacity.js';
 import type { DiscDrive } from '../../../devices/optical/types.js';
-import { defaultStoreDir } from '../../../backup/spaces/store.js';
+import { storeDirFor } from '../../../app/store.js';
 import { DEFAULT_STAGING_DIR } from '../../../backup/discs/staging-tree.js';
 import type { DiscDeps } from '../../../backup/discs/write.js';
 
@@ -38,11 +38,12 @@ export function depsOf(ctx: CliContext): DiscDeps {
 
 /** The backup store backup ids are read from: --backup-store, else the installation's own (read-only). */
 export async function storeDirOf(ctx: CliContext): Promise<string> {
-  if (ctx.options.backupStore !== undefined) return ctx.options.backupStore;
-  if (ctx.options.root !== undefined) return defaultStoreDir(await TargetRoot.open(ctx.options.root, ctx.runner));
+  if (ctx.options.backupStore !== undefined || ctx.options.root !== undefined) {
+    return storeDirFor(ctx, { target: await TargetRoot.open(ctx.options.root ?? '/', ctx.runner) });
+  }
   const { openSystem } = await import('../../../app/open-target.js');
   const { system } = await openSystem(ctx, { writable: false });
-  return defaultStoreDir(system.target);
+  return storeDirFor(ctx, { system });
 }
 
 export function noArgs(ctx: CliContext, verb: string): void {

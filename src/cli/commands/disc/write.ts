@@ -4,7 +4,8 @@
  */
 import { createInterface } from 'node:readline/promises';
 import type { CliContext } from '../../context.js';
-import { UsageError, type ExitCode } from '../../../core/errors.js';
+import { UsageError, type ExitCode, type FirstaidError } from '../../../core/errors.js';
+import type { DiscVerifyResult } from '../../../backup/discs/verify.js';
 import { parseSpaceId } from '../../../backup/spaces/ids.js';
 import { recordSources, resolveSources, stagedEntries } from '../../../backup/discs/layout.js';
 import { writeDisc, type WriteResult } from '../../../backup/discs/write.js';
@@ -31,7 +32,6 @@ async function confirm(ctx: CliContext, question: string): Promise<boolean> {
 
 export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {}): Promise<ExitCode> {
   const sources = ctx.args.slice(1);
-  if (ctx.flags.ecc) throw new UsageError('--ecc is not available in this build yet.', 'Write without --ecc; verify the disc with: firstaid disc verify --drive D');
   const drive = await driveOf(ctx);
   const date = new Date();
   const staging = stagingOf(ctx);
@@ -44,14 +44,19 @@ export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {})
     return 1;
   }
   const r = await writeDisc(depsOf(ctx), {
-    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, date,
+    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, ecc: ctx.flags.ecc === true, date,
     staged: { stagingDir: staging, days: [date] },
     ...(ctx.options.json ? {} : { onProgress: (p) => ctx.err(`  ${p.stage}: ${p.message}`) }),
   }).catch((e: unknown) => {
-    const check = (e as { check?: unknown }).check;
-    if (check && ctx.options.json) ctx.out(JSON.stringify({ write: null, check }, null, 2));
-    throw e;
+    // A failed check: the result names the damage; printed with the error (one JSON document).
+    const check = (e as { check?: DiscVerifyResult }).check;
+    if (!check) throw e;
+    const err = e as FirstaidError;
+    if (ctx.options.json) ctx.out(JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint }, check }, null, 2));
+    else ctx.err(`firstaid: ${err.message}\n  ${err.hint}\n${formatVerify(check)}`);
+    return null;
   });
+  if (r === null) return 1;
   if (!r.dryRun) await recordSources(staging, date, entries.filter((e) => !e.hostPath.startsWith(`${staging}/`)));
   ctx.out(ctx.options.json ? JSON.stringify({ write: r }, null, 2) : formatWrite(r));
   return 0;
