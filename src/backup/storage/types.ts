@@ -51,5 +51,7 @@ export interface Backend {
   queryList(names: string[]): Promise<Map<string, number>>;
   /** Moves a local file into the backend when that is cheaper than put + unlink; false when it is not (the caller then puts). */
   move?(localPath: string, name: string): Promise<boolean>;
+  /** Bytes free at the destination, where the backend can tell (statvfs, df); undefined when unknown. */
+  freeSpace?(): Promise<number | undefined>;
   close(): Promise<void>;
 }
