@@ -12,6 +12,14 @@ Usage:
   firstaid backups list|show|verify|delete [BACKUP_ID] [--json]
                                      the backups of earlier fixes
   firstaid log                       where the session logs are written
+  firstaid archive create SOURCE --to URL [--type T] [--strength N]
+           [--level N|--incremental] [--name ID] [--provider external|internal]
+                                     archive a backup id, a path inside the
+                                     target or a directory to a storage URL
+  firstaid archive list URL          the archives there
+  firstaid archive extract URL ID DIR [--level N]
+                                     restore levels 0..N into an empty DIR
+  firstaid archive keep URL ID KEEPING_ID | remove URL ID [--from-level N]
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)

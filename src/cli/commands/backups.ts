@@ -32,7 +32,7 @@ async function writable(dir: string): Promise<boolean> {
 }
 
 /** The store for this invocation; `write` when it must be changed (delete). */
-async function openStore(ctx: CliContext, write: boolean): Promise<Opened> {
+export async function openStore(ctx: CliContext, write: boolean): Promise<Opened> {
   const deps = { runner: ctx.runner, log: ctx.log };
   let dir: string;
   let target: TargetRoot;

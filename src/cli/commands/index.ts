@@ -5,5 +5,6 @@ import { diagnoseCommand } from './diagnose.js';
 import { fixCommand } from './fix.js';
 import { revertCommand } from './revert.js';
 import { logCommand } from './log.js';
+import { archiveCommand } from './archive/index.js';
 
-export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand];
+export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, archiveCommand];
