@@ -117,7 +117,8 @@ describe('archive levels and faults', needs({ root: true, tools: ['tar', 'xz', '
     await assert.rejects(extractChain(runner, planChain(manifests, 'cut', null), def.destination, out), (e: FirstaidError) => e.code === 'archive-corrupt' && /cut short/.test(e.message));
     assert.deepEqual(readdirSync(out), [], 'nothing extracted');
     const damaged = Buffer.from(good);
-    damaged[damaged.length - 4096 - 700] ^= 0xff;
+    const at = damaged.length - 4096 - 700;
+    damaged[at] = damaged[at]! ^ 0xff;
     writeFileSync(made.archivePath, damaged);
     await assert.rejects(extractChain(runner, planChain(manifests, 'cut', null), def.destination, out), (e: FirstaidError) => e.code === 'archive-corrupt' && /damaged/.test(e.message));
     assert.deepEqual(readdirSync(out), []);
