@@ -36,6 +36,10 @@ export async function archiveCreate(ctx: CliContext): Promise<ExitCode> {
   const providerName = flagString(ctx, 'provider') ?? 'external';
   if (providerName !== 'external' && providerName !== 'internal') throw new UsageError(`Unknown provider "${providerName}".`, 'Use --provider external (GNU tar) or internal (node-tar).');
 
+  const provider = providerName === 'internal' ? new InternalProvider() : new ExternalProvider(ctx.runner);
+  if (!provider.types.includes(type)) throw new UsageError(`The ${providerName} provider cannot make ${type} archives.`, `It makes ${provider.types.join(', ')}; use --provider external for the others.`);
+  if (providerName === 'internal' && (levelFlag !== undefined || incremental)) throw new UsageError('The internal provider cannot make incremental levels.', 'Use --provider external (GNU tar) for levels.');
+
   const source = await resolveSource(ctx, rest[0]!);
   const id = flagString(ctx, 'name') ?? source.defaultId;
   assertArchiveId(id);
@@ -65,7 +69,6 @@ export async function archiveCreate(ctx: CliContext): Promise<ExitCode> {
   await mkdir(join(work, 'snapshots'), { recursive: true });
   await mkdir(stage, { recursive: true });
   if (level !== null && level > 0) await fetchParent(backend, listing, id, level, stage, join(work, 'snapshots', workSnapshotName(id, level - 1)));
-  const provider = providerName === 'internal' ? new InternalProvider() : new ExternalProvider(ctx.runner);
   const service = new ArchiverService({ workDir: work, provider });
   const warnings: BackupOperationError[] = [];
   service.on('backupOperationError', (e) => {
