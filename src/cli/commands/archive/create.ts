@@ -6,17 +6,10 @@
  * a chain can be continued from any live CD. An existing archive of the same id and level is
  * replaced only with --yes; higher levels built on it are removed then (they would not extract).
  */
-import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import type { CliContext } from '../../context.js';
-import { FirstaidError, UsageError, type ExitCode } from '../../../core/errors.js';
-import { ArchiverService, type BackupResult } from '../../../backup/archives/service.js';
-import { ExternalProvider } from '../../../backup/archives/external.js';
-import { InternalProvider } from '../../../backup/archives/internal.js';
-import { assertArchiveId, isArchiveType, workSnapshotName } from '../../../backup/archives/names.js';
-import { countTree } from '../../../backup/archives/extract.js';
-import { fetchParent, listRemote, removeRemote, uploadArchive } from '../../../backup/archives/remote.js';
-import type { BackupOperationError } from '../../../backup/archives/types.js';
+import { UsageError, type ExitCode } from '../../../core/errors.js';
+import { assertArchiveId, isArchiveType } from '../../../backup/archives/names.js';
+import { providerFor, runCreateJob } from '../../../backup/archives/job.js';
 import { flagInt, flagString, human, openArchiveBackend, progressLine, scratchDir } from './common.js';
 import { resolveSource } from './source.js';
 
@@ -36,7 +29,7 @@ export async function archiveCreate(ctx: CliContext): Promise<ExitCode> {
   const providerName = flagString(ctx, 'provider') ?? 'external';
   if (providerName !== 'external' && providerName !== 'internal') throw new UsageError(`Unknown provider "${providerName}".`, 'Use --provider external (GNU tar) or internal (node-tar).');
 
-  const provider = providerName === 'internal' ? new InternalProvider() : new ExternalProvider(ctx.runner);
+  const provider = providerFor(providerName, ctx.runner);
   if (!provider.types.includes(type)) throw new UsageError(`The ${providerName} provider cannot make ${type} archives.`, `It makes ${provider.types.join(', ')}; use --provider external for the others.`);
   if (providerName === 'internal' && (levelFlag !== undefined || incremental)) throw new UsageError('The internal provider cannot make incremental levels.', 'Use --provider external (GNU tar) for levels.');
 
@@ -44,68 +37,36 @@ export async function archiveCreate(ctx: CliContext): Promise<ExitCode> {
   const id = flagString(ctx, 'name') ?? source.defaultId;
   assertArchiveId(id);
   const backend = await openArchiveBackend(ctx, url);
-  const scratch = await scratchDir(ctx);
-  const listing = await listRemote(backend, scratch);
-  const mine = listing.manifests.filter((m) => m.id === id && m.keepingId === null);
-  let level: number | null = levelFlag ?? null;
-  if (incremental) {
-    // The next level of the chain there (0 when there is none).
-    const levels = new Set(mine.filter((m) => m.incremental).map((m) => m.level));
-    let next = 0;
-    while (levels.has(next)) next++;
-    level = next;
-  }
-  const existing = mine.find((m) => m.level === (level ?? 0));
-  if (existing && !ctx.options.yes) {
-    throw new FirstaidError('archive-exists', `${existing.archive.name} is already at ${backend.displayUrl}.`, `Give another --name, ${incremental ? '' : 'use --incremental for the next level, '}or replace it with --yes.`);
-  }
   if (ctx.options.dryRun) {
+    const level = incremental ? 'next' : levelFlag ?? null;
     ctx.out(ctx.options.json ? JSON.stringify({ dryRun: true, source, id, type, level, url: backend.displayUrl }, null, 2) : `Would archive ${source.label} as "${id}" (${type}${level !== null ? `, level ${level}` : ''}) to ${backend.displayUrl}.`);
     return 0;
   }
-
-  const stage = join(scratch, 'stage');
-  const work = join(scratch, 'work');
-  await mkdir(join(work, 'snapshots'), { recursive: true });
-  await mkdir(stage, { recursive: true });
-  if (level !== null && level > 0) await fetchParent(backend, listing, id, level, stage, join(work, 'snapshots', workSnapshotName(id, level - 1)));
-  const service = new ArchiverService({ workDir: work, provider });
-  const warnings: BackupOperationError[] = [];
-  service.on('backupOperationError', (e) => {
-    warnings.push(e);
-    ctx.log.warn(`archive ${id}: ${e.operation}/${e.kind}: ${e.message}`);
-  });
   const showProgress = !ctx.options.json && process.stderr.isTTY === true;
-  const total = showProgress ? (await countTree(source.root)).bytes : 0;
-  const started = Date.now();
   let last = 0;
-  service.on('progress', (p) => {
-    if (!showProgress || Date.now() - last < 500) return;
-    last = Date.now();
-    ctx.err(progressLine('archiving', p.bytesDone, total, started));
+  let phaseStart = Date.now();
+  let phase = '';
+  const r = await runCreateJob({
+    runner: ctx.runner, log: ctx.log, backend, scratch: await scratchDir(ctx), root: source.root, id, type,
+    ...(strength !== undefined ? { strength } : {}),
+    level: incremental ? 'next' : levelFlag ?? null, provider: providerName, replace: ctx.options.yes, countFirst: showProgress,
+    onProgress: (p) => {
+      if (p.phase !== phase) { phase = p.phase; phaseStart = Date.now(); }
+      if (!showProgress || Date.now() - last < 500) return;
+      last = Date.now();
+      ctx.err(progressLine(p.phase, p.bytesDone, p.bytesTotal, phaseStart));
+    },
   });
-  const def = { id, type, destination: stage, root: source.root };
-  let made: BackupResult;
-  made = level === null ? await service.backupFiles(def, strength) : await service.backupFilesIncrementally(def, strength, level);
-  const upStart = Date.now();
-  await uploadArchive(backend, made, (p) => {
-    if (!showProgress || Date.now() - last < 500) return;
-    last = Date.now();
-    ctx.err(progressLine('sending', p.bytesDone, p.bytesTotal, upStart));
-  });
-  // Levels above a replaced one were made on the old one: they would not extract any more.
-  const stale = level === null ? mine.filter((m) => m.level > 0) : mine.filter((m) => m.level > level!);
-  if (stale.length) await removeRemote(backend, { ...listing, manifests: stale }, id, null, Math.min(...stale.map((m) => m.level)));
-  const m = made.manifest;
-  const changed = warnings.filter((w) => w.kind === 'file-changed').map((w) => w.path ?? w.message);
+  const m = r.manifest;
+  const changed = r.warnings.filter((w) => w.kind === 'file-changed').map((w) => w.path ?? w.message);
   if (ctx.options.json) {
-    ctx.out(JSON.stringify({ url: backend.displayUrl, source, archive: m.archive, id, level: m.level, incremental: m.incremental, type, provider: providerName, members: m.members.length, bytes: m.totalBytes, warnings, removedLevels: stale.map((s) => s.level) }, null, 2));
+    ctx.out(JSON.stringify({ url: r.url, source, archive: m.archive, id, level: m.level, incremental: m.incremental, type, provider: providerName, members: m.members.length, bytes: m.totalBytes, warnings: r.warnings, removedLevels: r.removedLevels }, null, 2));
   } else {
-    ctx.out(`Archived ${source.label} to ${backend.displayUrl}/${m.archive.name}${m.incremental ? ` (level ${m.level})` : ''}:`);
+    ctx.out(`Archived ${source.label} to ${r.url}/${m.archive.name}${m.incremental ? ` (level ${m.level})` : ''}:`);
     ctx.out(`  ${m.members.length} entries, ${human(m.totalBytes)} read, archive ${human(m.archive.size)}, sha256 ${m.archive.sha256.slice(0, 16)}...`);
-    for (const w of warnings.filter((x) => x.kind !== 'file-changed' && x.kind !== 'some-files-changed')) ctx.out(`  warning: ${w.message}`);
+    for (const w of r.warnings.filter((x) => x.kind !== 'file-changed' && x.kind !== 'some-files-changed')) ctx.out(`  warning: ${w.message}`);
     if (changed.length) ctx.out(`  ${changed.length} file(s) changed while read (archived, but maybe inconsistent): ${changed.slice(0, 5).join(', ')}`);
-    if (stale.length) ctx.out(`  removed level(s) ${stale.map((s) => s.level).join(', ')}: they were made on the archive just replaced`);
+    if (r.removedLevels.length) ctx.out(`  removed level(s) ${r.removedLevels.join(', ')}: they were made on the archive just replaced`);
   }
   return 0;
 }

@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
 import { assertArchiveId, assertKeepingId } from '../../../backup/archives/names.js';
-import { assertEmptyDir, extractChain } from '../../../backup/archives/extract.js';
-import { fetchChain, listRemote } from '../../../backup/archives/remote.js';
+import { assertEmptyDir } from '../../../backup/archives/extract.js';
+import { runExtractJob } from '../../../backup/archives/job.js';
 import { flagInt, flagString, human, needArgs, openArchiveBackend, scratchDir } from './common.js';
 
 export async function archiveExtract(ctx: CliContext): Promise<ExitCode> {
@@ -21,10 +21,7 @@ export async function archiveExtract(ctx: CliContext): Promise<ExitCode> {
   // Before any download: a full DIR is refused at once.
   await assertEmptyDir(dir);
   const backend = await openArchiveBackend(ctx, url!);
-  const scratch = await scratchDir(ctx);
-  const listing = await listRemote(backend, scratch);
-  const plan = await fetchChain(backend, listing, id!, keeping, level, scratch);
-  const r = await extractChain(ctx.runner, plan, scratch, dir);
+  const r = await runExtractJob({ runner: ctx.runner, backend, scratch: await scratchDir(ctx), id: id!, keepingId: keeping, ...(level !== undefined ? { level } : {}), dir });
   if (ctx.options.json) {
     ctx.out(JSON.stringify({ url: backend.displayUrl, ...r }, null, 2));
   } else {
