@@ -160,6 +160,11 @@ export class RealServices implements Services {
     }
   }
 
+  async archive(job: import('./copyoff-state.js').CopyJob, onProgress: OnProgress, signal: AbortSignal) {
+    const { runArchive } = await import('./archive-services.js');
+    return runArchive(this.ctx, this.system?.target ?? null, this.system ? await this.storeDir() : null, job, onProgress, signal);
+  }
+
   async deleteBackup(backupId: string): Promise<void> {
     if (this.ctx.options.backupStore === undefined) await this.system?.remountReadWrite();
     const store = await openBackupStore(await this.storeDir(), { runner: this.ctx.runner, log: this.ctx.log });
