@@ -54,7 +54,8 @@ export function build(s: State, l: Layout): ScreenModel {
     const lines: Line[] =
       d.kind === 'error' ? [{ text: `[ERROR] ${d.title}`, tone: 'problem', bold: true }, ...errorLines(d.error)]
       : d.kind === 'create' ? [
-          { text: `[DONE] ${d.r.url}/${d.r.name}${d.r.incremental ? ` (level ${d.r.level})` : ''}`, tone: 'ok', bold: true },
+          { text: `[DONE] ${d.r.name}${d.r.incremental ? ` (level ${d.r.level})` : ''}`, tone: 'ok', bold: true },
+          { text: `is at ${d.r.url}` },
           { text: `${d.r.entries} entries, ${bytes(d.r.bytes)} read; archive ${bytes(d.r.archiveBytes)}, sha256 ${d.r.sha256.slice(0, 16)}...` },
           { text: 'A manifest beside it lists every entry and the archive\'s size and sha256.' },
           ...d.r.warnings.slice(0, 8).map((w) => ({ text: `warning: ${w}`, tone: 'warn' as const })),
