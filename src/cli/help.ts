@@ -20,6 +20,9 @@ Usage:
   firstaid archive extract URL ID DIR [--level N]
                                      restore levels 0..N into an empty DIR
   firstaid archive keep URL ID KEEPING_ID | remove URL ID [--from-level N]
+                                     ssh: --identity FILE --known-hosts FILE
+                                     --accept-host-key SHA256:...; kept
+                                     archives: --keeping K
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)
