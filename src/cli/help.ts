@@ -23,6 +23,10 @@ Usage:
                                      ssh: --identity FILE --known-hosts FILE
                                      --accept-host-key SHA256:...; kept
                                      archives: --keeping K
+  firstaid storage ls|stat|get|put|rm URL [NAME|FILE ...]
+                                     files at a storage URL: a directory,
+                                     file://, sftp://, rsync://, rsync+ssh://,
+                                     s3://bucket/prefix, par2+ before any
 
 Options (accepted before or after the command):
   --image FILE         work on a disk image (attached read-only until a fix)
@@ -36,6 +40,8 @@ Options (accepted before or after the command):
   --force              revert even though files changed since the fix
   --help, -h           this text
   --version, -V        the version
+  storage: --identity FILE, --known-hosts FILE, --accept-host-key SHA256:..,
+           --endpoint URL (S3-compatible), --region R, --bwlimit KBIT
 
 Exit codes:
   0  fine: nothing wrong, or the operation succeeded

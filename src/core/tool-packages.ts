@@ -13,6 +13,7 @@ const PACKAGES: Record<string, string> = {
   'mkfs.ext4': 'e2fsprogs', tune2fs: 'e2fsprogs', e2label: 'e2fsprogs', dumpe2fs: 'e2fsprogs',
   parted: 'parted', dd: 'coreutils', mknod: 'coreutils', chroot: 'coreutils', sha256sum: 'coreutils',
   tar: 'tar', ssh: 'openssh-client', scp: 'openssh-client', sftp: 'openssh-client', sshd: 'openssh-server',
+  'ssh-keyscan': 'openssh-client', 'ssh-keygen': 'openssh-client', rsync: 'rsync', par2: 'par2',
   'qemu-system-x86_64': 'qemu-system-x86', debootstrap: 'debootstrap', zstd: 'zstd',
   efibootmgr: 'efibootmgr', udevadm: 'udev',
 };

@@ -28,11 +28,22 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
 
   test('put, list, query, get, delete; names with spaces, quotes, glob characters, a leading dash', async () => {
     const deps = storageDeps(s);
+    const deep = await openBackend(url('deep/er/dir'), deps);
+    const one = join(local, 'one');
+    randomFile(one, 10);
+    await deep.put(one, 'one');
+    assert.deepEqual(readdirSync(join(s.dataDir, 'deep', 'er', 'dir')), ['one'], 'missing parents made');
     const b = await openBackend(url('rt dir'), deps);
     const src = join(local, 'src file*.bin');
     const sha = randomFile(src, 1 << 20);
     const names = ['home.tar.xz', 'sp ace "q" \'s\'.bin', 'a*b?[c]', '-rf', 'semi;$(touch x)'];
+    mkdirSync(join(s.dataDir, 'rt dir'));
+    // What a killed run left: swept by the next put of that name only.
+    writeFileSync(join(s.dataDir, 'rt dir', 'a*b?[c].firstaid-tmp-00000000dead0000'), 'stale');
+    writeFileSync(join(s.dataDir, 'rt dir', 'aXb?[c].firstaid-tmp-00000000dead0000'), 'other');
     for (const n of names) await b.put(src, n, { sha256: sha });
+    assert.deepEqual(readdirSync(join(s.dataDir, 'rt dir')).filter((f) => f.includes('firstaid-tmp')), ['aXb?[c].firstaid-tmp-00000000dead0000']);
+    rmSync(join(s.dataDir, 'rt dir', 'aXb?[c].firstaid-tmp-00000000dead0000'));
     writeFileSync(join(s.dataDir, 'rt dir', 'aXb?[c]'), 'decoy');
     assert.deepEqual(await b.list(), [...names, 'aXb?[c]'].sort());
     assert.equal(await b.query('a*b?[c]'), 1 << 20);

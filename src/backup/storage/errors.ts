@@ -21,7 +21,8 @@ const HINTS: Record<StorageErrorKind, string> = {
 export class StorageError extends FirstaidError {
   readonly kind: StorageErrorKind;
   constructor(kind: StorageErrorKind, message: string, hint = HINTS[kind], options?: { cause?: unknown }) {
-    super(`storage-${kind}`, message, hint, 1, options);
+    // A URL or name that cannot work is a usage error (exit 2); everything else a failure (1).
+    super(`storage-${kind}`, message, hint, kind === 'bad-url' ? 2 : 1, options);
     this.name = 'StorageError';
     this.kind = kind;
   }

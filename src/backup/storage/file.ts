@@ -37,15 +37,12 @@ export class FileBackend implements Backend {
     checkName(name);
     const src = join(this.dir, name);
     const st = await stat(src).catch((err: unknown) => { throw fromErrno(err, `reading ${src}`); });
-    const got = await copyFileAtomic(src, localPath, {
+    await copyFileAtomic(src, localPath, {
       what: `writing ${localPath}`,
+      expectSize: st.size,
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
-    if (got.size !== st.size) {
-      await unlink(localPath).catch(() => undefined);
-      throw new StorageError('corrupt', `${src} changed while it was read.`);
-    }
   }
 
   async list(): Promise<string[]> {

@@ -25,6 +25,8 @@ export interface CopyOptions {
   expectSha256?: string;
   /** Re-read the temporary and compare size and sha256 before the rename. */
   reread?: boolean;
+  /** The size the source must have had (it must not change while read). */
+  expectSize?: number;
 }
 
 /**
@@ -65,6 +67,9 @@ export async function copyFileAtomic(src: string, dest: string, opts: CopyOption
     sha256 = hash.digest('hex');
     if (opts.expectSha256 && opts.expectSha256 !== sha256) {
       throw new StorageError('corrupt', `${src} is not the file that was hashed (its sha256 differs): it changed, nothing was kept.`);
+    }
+    if (opts.expectSize !== undefined && opts.expectSize !== size) {
+      throw new StorageError('corrupt', `${src} changed while it was read (${size} bytes, ${opts.expectSize} expected); nothing was kept.`);
     }
     if (opts.reread) await checkLocal(tmp, { size, sha256 }, `checking the copy of ${src}`);
     await rename(tmp, dest);

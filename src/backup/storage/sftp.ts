@@ -53,6 +53,13 @@ export class SftpBackend implements Backend {
     return posix.join(this.dir, name);
   }
 
+  /** `-mkdir` of the directory and each missing parent (sftp's mkdir makes one level). */
+  private mkdirs(): string[] {
+    const parts = this.dir.split('/').filter(Boolean);
+    const abs = this.dir.startsWith('/');
+    return parts.map((_, i) => `-mkdir ${q((abs ? '/' : '') + parts.slice(0, i + 1).join('/'))}`);
+  }
+
   /** Runs one sftp batch; failures come back as StorageErrors with kinds. */
   private async batch(lines: string[], what: string, opts: { allowFailure?: boolean; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RunResult> {
     if (!this.hostKeyChecked && this.ssh?.acceptHostKey) await acceptHostKey(this.runner, this.target, this.ssh.acceptHostKey, this.ssh);
@@ -74,7 +81,8 @@ export class SftpBackend implements Backend {
   }
 
   private async errorOf(r: RunResult, what: string): Promise<StorageError> {
-    const err = r.stderr.trim();
+    // What the `-mkdir` lines (existing directories) and the temporary sweep say is not the failure.
+    const err = r.stderr.split('\n').filter((l) => !/^remote mkdir "|^remote delete .*\.firstaid-tmp-\*:/.test(l)).join('\n').trim();
     const tail = err.split('\n').filter((l) => !/^Warning: Permanently added/.test(l)).slice(-2).join(' | ');
     const kind = classifySsh(err, r.exitCode);
     if (kind === 'host-key-unknown' || kind === 'host-key-changed') return hostKeyError(this.runner, kind, this.target, this.ssh);
@@ -95,11 +103,12 @@ export class SftpBackend implements Backend {
     const tmp = this.remote(tempNameFor(name));
     this.pendingTemps.add(tmp);
     try {
-      const r = await this.batch([`-mkdir ${q(this.dir)}`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
+      // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
+      const r = await this.batch([...this.mkdirs(), `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
         { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
       if (r.exitCode !== 0) {
         const e = await this.errorOf(r, `put ${name}`);
-        if (e.kind === 'other' && /Failure|write remote/i.test(r.stderr)) {
+        if ((e.kind === 'other' || e.kind === 'not-found') && /^write remote .*: Failure/m.test(r.stderr)) {
           // SFTP says only "Failure" when the disk is full: ask statvfs.
           const free = await this.freeSpace().catch(() => undefined);
           if (free !== undefined && free < st.size) {
@@ -127,9 +136,14 @@ export class SftpBackend implements Backend {
   async get(name: string, localPath: string, opts: GetOptions = {}): Promise<void> {
     checkName(name);
     const tmp = join(dirname(localPath), tempNameFor(basename(localPath)));
+    // Progress: the temporary's size as it grows (sftp shows no meter without a terminal).
+    const total = opts.onProgress ? await this.query(name) : -1;
+    const meter = opts.onProgress && total > 0
+      ? setInterval(() => { stat(tmp).then((s) => opts.onProgress!({ bytesDone: s.size, bytesTotal: total }), () => undefined); }, 500)
+      : undefined;
     try {
       const r = await this.batch([`ls -ln ${q(this.remote(name))}`, `get -f ${q(this.remote(name))} ${q(tmp)}`], `get ${name}`,
-        { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+        { timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) }).finally(() => clearInterval(meter));
       const want = parseSftpLs(r.stdout, this.dir).find((e) => e.name === name);
       const got = await stat(tmp);
       if (!want || got.size !== want.size) throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${got.size} bytes arrived, ${want?.size ?? '?'} expected.`);

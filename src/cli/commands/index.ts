@@ -6,5 +6,6 @@ import { fixCommand } from './fix.js';
 import { revertCommand } from './revert.js';
 import { logCommand } from './log.js';
 import { archiveCommand } from './archive/index.js';
+import { storageCommand } from './storage/index.js';
 
-export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, archiveCommand];
+export const COMMANDS: readonly CliCommand[] = [systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, archiveCommand, storageCommand];
