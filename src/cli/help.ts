@@ -30,6 +30,17 @@ Usage:
   firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]
                                      back up other machines: check a pool's
                                      peers, stage them under YYYY/MM/DD/<peer>
+  firstaid archive create SOURCE --to URL [--type T] [--strength N]
+           [--level N|--incremental] [--name ID] [--provider external|internal]
+                                     archive a backup id, a path inside the
+                                     target or a directory to a storage URL
+  firstaid archive list URL          the archives there
+  firstaid archive extract URL ID DIR [--level N]
+                                     restore levels 0..N into an empty DIR
+  firstaid archive keep URL ID KEEPING_ID | remove URL ID [--from-level N]
+                                     ssh: --identity FILE --known-hosts FILE
+                                     --accept-host-key SHA256:...; kept
+                                     archives: --keeping K
   firstaid storage ls|stat|get|put|rm URL [NAME|FILE ...]
                                      files at a storage URL: a directory,
                                      file://, sftp://, rsync://, rsync+ssh://,

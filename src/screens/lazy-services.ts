@@ -42,6 +42,11 @@ export class LazyServices implements Services {
   listBackups = this.forward('listBackups');
   revert = this.forward('revert');
   deleteBackup = this.forward('deleteBackup');
+  archive: NonNullable<Services['archive']> = async (...args) => {
+    const real = await this.load();
+    if (!real.archive) throw new Error('archive services missing');
+    return real.archive(...args);
+  };
 
   logEntries() {
     return this.ctx.log.entries;

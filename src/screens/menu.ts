@@ -1,4 +1,4 @@
-/** Main menu: Repair, Revert, Log, Quit (device screens join later: items are a list). */
+/** Main menu: Repair, Revert, Log, Copy off this machine, Quit (device screens join later: items are a list). */
 import type { Key } from '../ui/keys.js';
 import { isChar } from '../ui/keys.js';
 import { keyHints } from '../ui/key-hints.js';
@@ -7,7 +7,7 @@ import { moveCursor } from '../ui/list.js';
 import { cursorOf, go, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
 
 interface MenuItem {
-  id: 'repair' | 'revert' | 'log' | 'quit';
+  id: 'repair' | 'revert' | 'copyoff' | 'log' | 'quit';
   key: string;
   label: string;
   help: string;
@@ -17,6 +17,7 @@ export const MENU: MenuItem[] = [
   { id: 'repair', key: 'r', label: 'Repair a system', help: 'Find the installation, see what is wrong with it, and fix it. Everything a fix changes is backed up first.' },
   { id: 'revert', key: 'v', label: 'Revert a repair', help: 'Undo an earlier fix from its backup directory, or delete backups you no longer need.' },
   { id: 'log', key: 'l', label: 'Session log', help: 'Every command firstaid ran in this session, with its result.' },
+  { id: 'copyoff', key: 'c', label: 'Copy off this machine', help: 'Archive a directory of the installation (such as /home) or a backup to a USB stick or another machine (sftp, rsync, S3); list and extract archives there.' },
   { id: 'quit', key: 'q', label: 'Quit', help: 'Leave firstaid. Mounts and loop devices it set up are undone.' },
 ];
 
@@ -40,7 +41,7 @@ export function build(s: State, _l: Layout): ScreenModel {
 }
 
 /** Opens the system picker (loading the systems if needed) leading to `after`. */
-export function openPicker(s: State, after: 'overview' | 'revert'): State {
+export function openPicker(s: State, after: 'overview' | 'revert' | 'copyoff'): State {
   let n = go({ ...s, afterPick: after }, 'systems');
   if (n.systems.status === 'idle' || n.systems.status === 'error') n = startTask({ ...n, systems: loading('Looking for Linux installations') }, { kind: 'systems' });
   return n;
@@ -53,6 +54,9 @@ function choose(s: State, id: MenuItem['id']): State {
     case 'revert':
       if (s.systemId) return startTask({ ...go(s, 'revert'), backups: loading('Reading the backup store') }, { kind: 'backups', systemId: s.systemId });
       return openPicker(s, 'revert');
+    case 'copyoff':
+      // The source is a directory of an installation: pick one first (once).
+      return s.systemId ? go(s, 'copyoff') : openPicker(s, 'copyoff');
     case 'log':
       return setCursor(go(s, 'log'), Number.MAX_SAFE_INTEGER, 'log');
     case 'quit':

@@ -7,8 +7,9 @@ import type { FixResult, Plan } from '../rescue-plugins/types.js';
 import type { LogEntry } from '../core/log.js';
 import type { Size } from '../ui/layout.js';
 import type { BackupEntry, PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
+import { initialCopyOff, type CopyJob, type CopyOffState } from './copyoff-state.js';
 
-export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'secret' | 'progress' | 'result' | 'revert' | 'log' | 'help';
+export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'secret' | 'progress' | 'result' | 'revert' | 'log' | 'help' | 'copyoff';
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -24,7 +25,8 @@ export type TaskSpec =
   | { kind: 'fix'; pluginId: string; plan: Plan; choices: Record<string, string>; secret?: string }
   | { kind: 'backups'; systemId: string }
   | { kind: 'revert'; systemId: string; backupId: string; force: boolean }
-  | { kind: 'delete'; systemId: string; backupId: string };
+  | { kind: 'delete'; systemId: string; backupId: string }
+  | { kind: 'archive'; job: CopyJob; systemId: string | null };
 
 export interface Task {
   seq: number;
@@ -80,7 +82,7 @@ export interface State {
   systems: Loadable<Installation[]>;
   systemId: string | null;
   /** Where picking a system leads: repair (overview) or revert. */
-  afterPick: 'overview' | 'revert';
+  afterPick: 'overview' | 'revert' | 'copyoff';
   /** Text being typed on the system picker (an image file or a root directory). */
   input: { kind: 'image' | 'root'; text: string } | null;
   diagnoses: Loadable<PluginDiagnosis[]>;
@@ -103,6 +105,7 @@ export interface State {
   quit: boolean;
   notice: { text: string; tone: 'ok' | 'problem' | 'info' } | null;
   now: number;
+  copyOff: CopyOffState;
 }
 
 export function initialState(opts: { size: Size; targetLabel: string; dryRun?: boolean; now?: number }): State {
@@ -135,6 +138,7 @@ export function initialState(opts: { size: Size; targetLabel: string; dryRun?: b
     quit: false,
     notice: null,
     now: opts.now ?? Date.now(),
+    copyOff: initialCopyOff(),
   };
 }
 
@@ -172,7 +176,7 @@ export function startTask(s: State, spec: TaskSpec): State {
 
 /** Whether work that changes the disk is running (quitting must ask first). */
 export function workRunning(s: State): boolean {
-  return s.task !== null && (s.task.spec.kind === 'fix' || s.task.spec.kind === 'revert' || s.task.spec.kind === 'delete');
+  return s.task !== null && (s.task.spec.kind === 'fix' || s.task.spec.kind === 'revert' || s.task.spec.kind === 'delete' || (s.task.spec.kind === 'archive' && s.task.spec.job.op !== 'list'));
 }
 
 export function loading(step: string | null = null): Loadable<never> {

@@ -10,7 +10,7 @@ import { describeSpec } from '../devices/target-spec.js';
 import { openSessionOn } from '../app/open-target.js';
 import { targetLabel, targetOfOptions } from '../app/target-label.js';
 import { buildFlowDeps } from '../app/flow-deps.js';
-import { openStore } from '../app/store.js';
+import { openStore, storeDirFor } from '../app/store.js';
 import type { MountedSystem, TargetSession, TargetSpec } from '../devices/types.js';
 import { describeObject, diagnoseAll, planFix, revertFix, runFix, type FlowDeps } from '../rescue-plugins/flow.js';
 import { PLUGINS, requirePlugin } from '../rescue-plugins/registry.js';
@@ -147,6 +147,12 @@ export class RealServices implements Services {
       const list = (err.details['changed'] as string[] | undefined) ?? [];
       return { backupId, ok: false, error: { message: 'Some files changed after the fix, so nothing was restored.', hint: 'Look at the list; press f to restore anyway (overwrites those changes).' }, changedSinceFix: list };
     }
+  }
+
+  async archive(job: import('./copyoff-state.js').CopyJob, onProgress: OnProgress, signal: AbortSignal) {
+    const { runArchive } = await import('./archive-services.js');
+    const storeDir = this.system || this.ctx.options.backupStore !== undefined ? await storeDirFor(this.ctx, { system: this.system }) : null;
+    return runArchive(this.ctx, this.system?.target ?? null, storeDir, job, onProgress, signal);
   }
 
   async deleteBackup(backupId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Installation } from '../devices/types.js';
 import type { Finding, FixResult, FlowStage, Plan } from '../rescue-plugins/types.js';
 import type { SpaceSummary } from '../backup/spaces/types.js';
 import type { LogEntry } from '../core/log.js';
+import type { ArchiveRow, CopyCreateResult, CopyExtractResult, CopyJob } from './copyoff-state.js';
 
 /** What went wrong and what to do next: every error a screen shows has both. */
 export interface UserError {
@@ -76,6 +77,8 @@ export interface Services {
   listBackups(): Promise<BackupEntry[]>;
   revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult>;
   deleteBackup(backupId: string): Promise<void>;
+  /** Copy off this machine: make an archive and send it, list a destination, extract from it. */
+  archive?(job: CopyJob, onProgress: OnProgress, signal: AbortSignal): Promise<CopyCreateResult | ArchiveRow[] | CopyExtractResult>;
   logEntries(): LogEntry[];
   subscribeLog(fn: (e: LogEntry) => void): () => void;
   /** Unmounts and detaches everything; safe to call twice. */

@@ -12,7 +12,7 @@ import { emptyModel, pendingModel } from './pending.js';
 const OWN_KEYS = 'Enter choose  a attach image  d root dir';
 
 export function build(s: State, _l: Layout): ScreenModel {
-  const title = s.afterPick === 'revert' ? 'Choose the system whose repairs to revert' : 'Choose the system to repair';
+  const title = s.afterPick === 'revert' ? 'Choose the system whose repairs to revert' : s.afterPick === 'copyoff' ? 'Choose the system to copy from' : 'Choose the system to repair';
   if (s.input) {
     const what = s.input.kind === 'image' ? 'Disk image file to attach (read-only until a fix)' : 'Root directory of the installation (already mounted)';
     return {
@@ -72,6 +72,7 @@ function pick(s: State): State {
     ...(changed ? { diagnoses: { status: 'idle' as const }, backups: { status: 'idle' as const }, plan: { status: 'idle' as const }, pluginId: null } : {}),
   };
   if (s.afterPick === 'revert') return startTask({ ...go(base, 'revert'), backups: loading('Reading the backup store') }, { kind: 'backups', systemId: inst.id });
+  if (s.afterPick === 'copyoff') return go(base, 'copyoff');
   const n = go(base, 'overview');
   if (n.diagnoses.status === 'ready') return n;
   return startTask({ ...n, diagnoses: loading('Mounting the system read-only') }, { kind: 'diagnose', systemId: inst.id });

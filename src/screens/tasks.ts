@@ -1,5 +1,5 @@
 /** Runs a task the reducer asked for, through the services interface. */
-import { asFirstaidError } from '../core/errors.js';
+import { asFirstaidError, FirstaidError } from '../core/errors.js';
 import type { TaskSpec } from './nav.js';
 import type { OnProgress, Services, UserError } from './services.js';
 
@@ -27,6 +27,10 @@ export async function runTask(services: Services, spec: TaskSpec, signal: AbortS
       await services.selectSystem(spec.systemId);
       await services.deleteBackup(spec.backupId);
       return null;
+    case 'archive':
+      if (!services.archive) throw new FirstaidError('unsupported', 'Archives are not available here.', 'Use the command line: firstaid archive --help.');
+      if (spec.systemId) await services.selectSystem(spec.systemId);
+      return services.archive(spec.job, onProgress, signal);
   }
 }
 

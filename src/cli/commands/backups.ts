@@ -22,7 +22,7 @@ interface Opened {
 }
 
 /** The store for this invocation; `write` when it must be changed (delete). */
-async function openStore(ctx: CliContext, write: boolean): Promise<Opened> {
+export async function openStore(ctx: CliContext, write: boolean): Promise<Opened> {
   // Reading takes the lock and records verify results only where the store can be written.
   const mode = write ? 'write' : 'record';
   if (ctx.options.backupStore !== undefined || ctx.options.root !== undefined) {

@@ -5,10 +5,11 @@ import { diagnoseCommand } from './diagnose.js';
 import { fixCommand } from './fix.js';
 import { revertCommand } from './revert.js';
 import { logCommand } from './log.js';
+import { archiveCommand } from './archive/index.js';
 import { discCommand } from './disc/index.js';
 import { peersCommand } from './peers/index.js';
 import { storageCommand } from './storage/index.js';
 
 export const COMMANDS: readonly CliCommand[] = [
-  systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, discCommand, peersCommand, storageCommand,
+  systemsCommand, backupsCommand, diagnoseCommand, fixCommand, revertCommand, logCommand, archiveCommand, discCommand, peersCommand, storageCommand,
 ];
