@@ -2,8 +2,8 @@
 # deps.sh runtime|test - install the Debian packages firstaid needs (runtime) or its tests need
 # (test = runtime + test bed), skipping apt entirely when all are already there.
 set -euo pipefail
-RUNTIME=(util-linux fdisk mount e2fsprogs dosfstools mtools fusefat attr grub-common grub2-common grub-pc-bin grub-efi-amd64-bin xorriso tar)
-TEST=(parted debootstrap zstd qemu-system-x86 ovmf tmux kmod ca-certificates)
+RUNTIME=(util-linux fdisk mount e2fsprogs dosfstools mtools fusefat attr grub-common grub2-common grub-pc-bin grub-efi-amd64-bin xorriso tar efibootmgr)
+TEST=(parted debootstrap zstd qemu-system-x86 ovmf tmux kmod ca-certificates squashfs-tools util-linux)
 case ${1:-runtime} in
   runtime) WANT=("${RUNTIME[@]}") ;;
   test)    WANT=("${RUNTIME[@]}" "${TEST[@]}") ;;

@@ -11,6 +11,7 @@ import { FirstaidError, asFirstaidError } from '../core/errors.js';
 import type { BlockDevice, MountedSystem } from '../devices/types.js';
 import type { BackupSpace, BackupStore } from '../backup/spaces/types.js';
 import { openBackupStore, defaultStoreDir, checkStoreUsable } from '../backup/spaces/store.js';
+import { backupNvram, restoreValues } from './values.js';
 import type { Finding, FixResult, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
@@ -155,7 +156,7 @@ async function neededBytes(touches: readonly Touch[], system: MountedSystem): Pr
   };
   for (const t of touches) {
     if (t.kind === 'range') total += t.length;
-    else total += await measure(await system.target.resolve(t.path, { followFinal: false }), 0);
+    else if (t.kind === 'path') total += await measure(await system.target.resolve(t.path, { followFinal: false }), 0);
   }
   // Room for manifests and for the fix to write its new files beside them.
   return total + 1024 * 1024;
@@ -201,7 +202,7 @@ function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): 
 }
 
 /** Backs up every touch into the space, commits and verifies it. Throws when anything is missing. */
-async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, progress: (m: string) => void): Promise<void> {
+async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, progress: (m: string) => void, runner: Runner): Promise<void> {
   const seen = new Set<string>();
   for (const t of plan.touches) {
     if (t.kind === 'path') {
@@ -209,6 +210,9 @@ async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, pro
       seen.add(`path:${t.path}`);
       progress(`backing up ${t.path}`);
       await space.backupPath(t.path);
+    } else if (t.kind === 'nvram') {
+      progress(`backing up the firmware's boot entries (${t.why})`);
+      await backupNvram(space, runner);
     } else {
       if (seen.has(`range:${t.name}`)) continue;
       seen.add(`range:${t.name}`);
@@ -260,7 +264,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     store = await openStore(deps);
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
-    await backUp(space, plan, deps.system, progress);
+    await backUp(space, plan, deps.system, progress, deps.runner);
     deps.log.info(`backup ${space.id} complete and verified in ${space.dir}`);
   } catch (err) {
     const e = asFirstaidError(err);
@@ -308,6 +312,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     progress(`restoring ${space.id}`);
     try {
       await space.revertAll({ force: true, ...(await restoreDevices(space, deps)) });
+      await restoreValues(space, deps.runner);
       await store.closeBackup(space.id).catch(() => undefined);
       return result(plugin, plan, {
         ...ids,

@@ -8,6 +8,7 @@ import type { BackupSpace, ManifestObject } from '../backup/spaces/types.js';
 import { openBackupStore, defaultStoreDir } from '../backup/spaces/store.js';
 import { buildDeviceMap, type DeviceMap } from './device-map.js';
 import type { FlowDeps } from './flow.js';
+import { restoreValues } from './values.js';
 
 export interface RevertResult {
   backupId: string;
@@ -67,6 +68,8 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   const objects = await space.list();
   deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);
   await space.revertAll({ force: opts.force, ...devices });
+  const values = await restoreValues(space, deps.runner);
+  for (const v of values) deps.log.info(`revert: ${v}`);
   deps.log.info(`reverted ${id}`);
   await store.closeBackup(id).catch(() => undefined);
   return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), objects: objects.map(describeObject), forcedOver: changed };
