@@ -69,8 +69,12 @@ export interface GuestRun {
   poweredOff: boolean;
 }
 
-/** Boots the CD with `disk` as the first hard disk and the config disk, until it powers off. */
-export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = 600): Promise<GuestRun> {
+/**
+ * Boots the CD with `disk` as the first hard disk and the config disk, until it powers off.
+ * About 2 minutes of guest CPU: on a quiet machine 2-3 minutes, on a busy one (load 15 on 2
+ * cores) more than 10, hence the generous limit (FIRSTAID_GUEST_TIMEOUT seconds).
+ */
+export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200)): Promise<GuestRun> {
   const log = join(g.dir, 'serial.log');
   const args = [
     // One vCPU: on a busy host a descheduled second vCPU left the other spinning (soft lockups).
