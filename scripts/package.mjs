@@ -2,9 +2,9 @@
 // runs where no Node.js is installed (glibc x86_64), with the same code as the bundle.
 // - The product is the ESM bundle (build.mjs's options), embedded as the SEA asset firstaid.mjs
 //   and started by the CommonJS main scripts/sea-main.cjs (Node 20 runs only a CommonJS main;
-//   Ink's top-level await rules out a CommonJS bundle). Imported from a data: URL it has no file
-//   to resolve a require() against: its banner's require() is made for process.execPath (it
-//   loads built-in modules only; everything else is bundled).
+//   Ink's top-level await rules out a CommonJS bundle), which imports it from a temporary file.
+//   No node_modules is beside that file: its banner's require() is made for process.execPath
+//   (it loads built-in modules only; everything else is bundled).
 // - The copy helper thread's code is the asset copy-worker.cjs (CommonJS: share-work.ts starts it
 //   with new Worker(code, { eval: true })).
 // Steps: esbuild -> node --experimental-sea-config -> postject the blob into a copy of node.
