@@ -125,31 +125,13 @@ EOF
   find "$r/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
 }
 
-grub_cfg() {
-  cat <<'EOF'
-serial --unit=0 --speed=115200
-terminal_input console serial
-terminal_output console serial
-set timeout=1
-set default=0
-menuentry "firstaid rescue (live)" {
-  linux /live/vmlinuz boot=live console=tty1 console=ttyS0,115200n8 quiet systemd.show_status=1
-  initrd /live/initrd.img
-}
-menuentry "firstaid rescue (live, copy to RAM)" {
-  linux /live/vmlinuz boot=live toram console=tty1 console=ttyS0,115200n8
-  initrd /live/initrd.img
-}
-EOF
-}
-
 build_base() {
   exec 9>"$CACHE/.rescue-base.lock"; flock 9
   [ -s "$TREE/live/filesystem.squashfs" ] && return 0
   local t0=$SECONDS root iso
   WORK=$(mktemp -d "$CACHE/rescue-build.XXXXXX")
   root=$WORK/root iso=$WORK/iso
-  mkdir -p "$CACHE/debs" "$iso/live" "$iso/boot/grub"
+  mkdir -p "$CACHE/debs" "$iso/live"
   log "debootstrap bookworm with the live system's packages (a few minutes) ..."
   debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" bookworm "$root" "$MIRROR" \
     > "$WORK/debootstrap.log" 2>&1 || { tail -20 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
@@ -157,13 +139,35 @@ build_base() {
   cp "$(ls "$root"/boot/vmlinuz-* | tail -1)" "$iso/live/vmlinuz"
   cp "$(ls "$root"/boot/initrd.img-* | tail -1)" "$iso/live/initrd.img"
   mksquashfs "$root" "$iso/live/filesystem.squashfs" -comp zstd -e boot -noappend -quiet
-  grub_cfg > "$iso/boot/grub/grub.cfg"
   rm -rf "$TREE"; mv "$iso" "$TREE"
   log "the CD's tree: $TREE ($(du -sh "$TREE" | cut -f1)) in $((SECONDS - t0)) s"
   rm -rf "$WORK"; WORK=
 }
 
-# ---- every run: the executable on top, the boot images
+# ---- every run: the executable on top, the boot menu, the boot images
+# The boot menu is written each run (cheap): its kernel arguments can change without a rebuild.
+# No "quiet": the serial console shows how far a slow (emulated) boot got. Under emulation on a
+# busy machine the guest's clock runs ahead of its CPU: the lockup and RCU stall detectors
+# only add stack dumps, so they are off.
+LIVE_ARGS="nowatchdog rcupdate.rcu_cpu_stall_suppress=1"
+grub_cfg() {
+  cat <<EOF
+serial --unit=0 --speed=115200
+terminal_input console serial
+terminal_output console serial
+set timeout=1
+set default=0
+menuentry "firstaid rescue (live)" {
+  linux /live/vmlinuz boot=live noeject console=tty1 console=ttyS0,115200n8 $LIVE_ARGS
+  initrd /live/initrd.img
+}
+menuentry "firstaid rescue (live, copy to RAM)" {
+  linux /live/vmlinuz boot=live noeject toram console=tty1 console=ttyS0,115200n8 $LIVE_ARGS
+  initrd /live/initrd.img
+}
+EOF
+}
+
 t0=$SECONDS
 build_base
 [ -x "$EXE" ] || die "no executable at $EXE (run: npm run package)"
@@ -171,9 +175,11 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/rescue-iso.XXXXXX")
 mkdir -p "$WORK/layer/usr/local/bin"
 cp "$EXE" "$WORK/layer/usr/local/bin/firstaid"
 chmod 755 "$WORK/layer/usr/local/bin/firstaid"
-mksquashfs "$WORK/layer" "$WORK/zz-firstaid.squashfs" -comp zstd -Xcompression-level 3 -noappend -quiet -no-progress -all-root
-mkdir -p "$WORK/extra/live"
+# Uncompressed: an emulated guest spends its time decompressing; a CD read costs little.
+mksquashfs "$WORK/layer" "$WORK/zz-firstaid.squashfs" -noI -noD -noF -noX -noappend -quiet -no-progress -all-root
+mkdir -p "$WORK/extra/live" "$WORK/extra/boot/grub"
 mv "$WORK/zz-firstaid.squashfs" "$WORK/extra/live/"
+grub_cfg > "$WORK/extra/boot/grub/grub.cfg"
 rm -f "$OUT.tmp"
 grub-mkrescue -o "$OUT.tmp" "$TREE" "$WORK/extra" -- -volid FIRSTAID_RESCUE 2> "$WORK/mkrescue.log" \
   || { cat "$WORK/mkrescue.log" >&2; die "grub-mkrescue failed"; }
