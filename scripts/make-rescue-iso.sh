@@ -149,7 +149,7 @@ build_base() {
 # No "quiet": the serial console shows how far a slow (emulated) boot got. Under emulation on a
 # busy machine the guest's clock runs ahead of its CPU: the lockup and RCU stall detectors
 # only add stack dumps, so they are off.
-LIVE_ARGS="nowatchdog rcupdate.rcu_cpu_stall_suppress=1"
+LIVE_ARGS=${LIVE_ARGS:-"nowatchdog rcupdate.rcu_cpu_stall_suppress=1"}
 grub_cfg() {
   cat <<EOF
 serial --unit=0 --speed=115200
