@@ -59,12 +59,13 @@ execFileSync(process.execPath, ['--experimental-sea-config', `${work}/sea-config
 
 // A copy of this node (the one that made the blob: they must be the same version). postject
 // warns about ELF note sections it does not know; harmless.
-copyFileSync(process.execPath, `${out}.tmp`);
-chmodSync(`${out}.tmp`, 0o755);
+const tmp = `${out}.tmp.${process.pid}`;
+copyFileSync(process.execPath, tmp);
+chmodSync(tmp, 0o755);
 execFileSync(
   process.execPath,
-  [`${here}/node_modules/postject/dist/cli.js`, `${out}.tmp`, 'NODE_SEA_BLOB', config.output, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'],
+  [`${here}/node_modules/postject/dist/cli.js`, tmp, 'NODE_SEA_BLOB', config.output, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'],
   { stdio: ['ignore', 'ignore', 'ignore'] },
 );
-renameSync(`${out}.tmp`, out);
+renameSync(tmp, out);
 console.log(`${out}: ${(statSync(out).size / 1e6).toFixed(1)} MB (node ${process.version})`);
