@@ -52,6 +52,9 @@ describe('the rescue CD, BIOS: MBR boot code and fstab fixed inside the guest', 
       const t0 = Date.now();
       assert.equal(await bootCheck(img.path, { timeoutSec: 300 }), 'BOOT-OK');
       console.log(`# the repaired disk alone: BOOT-OK in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (e) {
+      guest.keep();
+      throw e;
     } finally {
       guest.dispose();
       img.dispose();

@@ -79,6 +79,9 @@ describe('the rescue CD, UEFI: the ESP fixed through kernel vfat, an NVRAM entry
       const t0 = Date.now();
       assert.equal(await bootCheck(img.path, { timeoutSec: 300 }), 'BOOT-OK');
       console.log(`# the repaired disk alone (OVMF): BOOT-OK in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    } catch (e) {
+      guest.keep();
+      throw e;
     } finally {
       guest.dispose();
       img.dispose();

@@ -35,6 +35,8 @@ export interface Guest {
   /** The copy of OVMF's variable store the guest ran with (UEFI only). */
   vars?: string;
   dispose(): void;
+  /** After a failure: the config disk (the script's outputs) and variable store kept under logs/. */
+  keep(): void;
 }
 
 /** A guest's working folder with its config disk holding `script` as autorun.sh. */
@@ -44,14 +46,28 @@ export function makeGuest(script: string, firmware: 'bios' | 'uefi'): Guest {
   const config = join(dir, 'config.img');
   execFileSync('truncate', ['-s', '16M', config]);
   execFileSync('mkfs.vfat', ['-n', 'FAAUTORUN', config], { stdio: 'ignore' });
-  writeFileSync(join(dir, 'autorun.sh'), `mount -o remount,rw /run/autorun\nmkdir -p /run/autorun/out\n${script}\n`);
+  // set -x: each step on the serial console, so a slow or stuck step shows in its log.
+  writeFileSync(join(dir, 'autorun.sh'), `set -x\nmount -o remount,rw /run/autorun\nmkdir -p /run/autorun/out\n${script}\n`);
   execFileSync('mcopy', ['-i', config, join(dir, 'autorun.sh'), '::/autorun.sh'], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
   let vars: string | undefined;
   if (firmware === 'uefi') {
     vars = join(dir, 'vars.fd');
     copyFileSync(OVMF_VARS, vars);
   }
-  return { dir, config, vars, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, config, vars, dispose: () => rmSync(dir, { recursive: true, force: true }), keep: () => keepGuest(dir) };
+}
+
+function keepGuest(dir: string): void {
+  const to = join(TESTBED, 'logs', `rescue-guest.${new Date().toISOString().replace(/[:.]/g, '')}`);
+  mkdirSync(to, { recursive: true });
+  for (const f of ['config.img', 'vars.fd', 'autorun.sh']) {
+    try {
+      copyFileSync(join(dir, f), join(to, f));
+    } catch {
+      // absent (vars.fd under BIOS)
+    }
+  }
+  console.log(`# the guest's config disk and variable store are kept in ${to}`);
 }
 
 /** A file the autorun script wrote to /run/autorun/out/NAME. */
