@@ -335,6 +335,9 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
 
   stage = 'done';
   try {
+    // A read-write kernel vfat mount writes the ESP when it is unmounted (its dirty flag):
+    // released first, so the ESP's state recorded here is the one a revert later finds.
+    await deps.system.closeEsp?.();
     await space.recordFixResult();
   } catch (err) {
     // The fix worked; a later revert will only lack the "changed since" safety net.
