@@ -56,7 +56,8 @@ function median(xs: number[]): number {
 
 const node = `${JSON.stringify(process.execPath)} -e 0`;
 // As a person starts it: the launcher itself, shebang (and its Node flags) included.
-const app = `./bin/firstaid --log /tmp/firstaid-bench.log`;
+// FIRSTAID_BENCH_APP=dist/firstaid-linux-x64: the single executable (npm run package) instead.
+const app = `${process.env.FIRSTAID_BENCH_APP ?? './bin/firstaid'} --log /tmp/firstaid-bench.log`;
 // Warm the file cache for both, then alternate so drift affects both alike.
 await timeIt(node);
 await timeIt(app, (o) => o.includes(FIRST_FRAME));

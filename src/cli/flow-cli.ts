@@ -56,7 +56,8 @@ export function formatPlan(plan: Plan, choices: Record<string, string>): string[
   if (plan.touches.length > 0) {
     out.push('  Backed up first:');
     for (const t of plan.touches) {
-      out.push(t.kind === 'path' ? `    ${t.path}` : `    ${t.device} bytes ${t.offset}..${t.offset + t.length - 1} (${t.length} bytes: ${t.why})`);
+      if (t.kind === 'nvram') out.push(`    the firmware's boot entries and BootOrder (${t.why})`);
+      else out.push(t.kind === 'path' ? `    ${t.path}` : `    ${t.device} bytes ${t.offset}..${t.offset + t.length - 1} (${t.length} bytes: ${t.why})`);
     }
   }
   for (const c of plan.choices) {

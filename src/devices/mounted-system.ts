@@ -56,7 +56,8 @@ abstract class BaseMountedSystem implements MountedSystem {
     }
   }
 
-  protected async closeEsp(): Promise<void> {
+  /** Releases the ESP access now (a kernel mount is unmounted), not at the session's end. */
+  async closeEsp(): Promise<void> {
     const c = this.espCache;
     this.espCache = null;
     if (c) await c.handle.release();

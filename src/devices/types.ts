@@ -148,6 +148,8 @@ export interface MountedSystem {
   remountReadWrite(): Promise<void>;
   /** The ESP, or null when the installation has none. */
   esp(): Promise<EspAccess | null>;
+  /** Releases the ESP access now (a kernel vfat mount is unmounted); esp() opens it again. */
+  closeEsp?(): Promise<void>;
   /** A chroot with /dev (private, with the installation's disk), /dev/pts, /proc, /sys, /run. */
   chroot(): Promise<ChrootEnv>;
   /** Unmounts everything this system mounted (also done by the session teardown). */

@@ -16,6 +16,7 @@ import { checkStoreUsable } from '../backup/spaces/store.js';
 import { freeBytes } from '../core/free-space.js';
 import { openScratchFat } from '../devices/scratch-fat.js';
 import type { Finding, FixResult, FlowDeps, FlowStage, Plan, PluginContext, RescuePlugin, Touch } from './types.js';
+import { backupNvram, restoreValues } from './values.js';
 import { diagnoseErrorFinding, isProblem, stillPresent } from './findings.js';
 import { restoreDevices } from './revert.js';
 // Kill during apply (issue 13): the journal and its test hook; see apply-journal.ts.
@@ -155,7 +156,7 @@ async function neededBytes(touches: readonly Touch[], system: MountedSystem): Pr
   };
   for (const t of touches) {
     if (t.kind === 'range') total += t.length;
-    else total += await measure(await system.target.resolve(t.path, { followFinal: false }), 0);
+    else if (t.kind === 'path') total += await measure(await system.target.resolve(t.path, { followFinal: false }), 0);
   }
   // Room for manifests and for the fix to write its new files beside them.
   return total + 1024 * 1024;
@@ -215,7 +216,7 @@ function result(plugin: RescuePlugin, plan: Plan, partial: Partial<FixResult>): 
 }
 
 /** Backs up every touch into the space, commits and verifies it. Throws when anything is missing. */
-async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, progress: (m: string) => void): Promise<void> {
+async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, progress: (m: string) => void, runner: Runner): Promise<void> {
   const seen = new Set<string>();
   for (const t of plan.touches) {
     if (t.kind === 'path') {
@@ -223,6 +224,9 @@ async function backUp(space: BackupSpace, plan: Plan, system: MountedSystem, pro
       seen.add(`path:${t.path}`);
       progress(`backing up ${t.path}`);
       await space.backupPath(t.path);
+    } else if (t.kind === 'nvram') {
+      progress(`backing up the firmware's boot entries (${t.why})`);
+      await backupNvram(space, runner);
     } else {
       if (seen.has(`range:${t.name}`)) continue;
       seen.add(`range:${t.name}`);
@@ -286,7 +290,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     store = await deps.openStore();
     await checkStoreUsable(store.dir, await neededBytes(plan.touches, deps.system));
     space = await store.getBackup(plugin.id, deps.system.target, { persistent: true, description: plan.summary });
-    await backUp(space, plan, deps.system, progress);
+    await backUp(space, plan, deps.system, progress, deps.runner);
     deps.log.info(`backup ${space.id} complete and verified in ${space.dir}`);
     // From here on a kill leaves a record naming the backup that undoes it.
     await beginApply(store.dir, space, plan);
@@ -340,6 +344,7 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
     try {
       await space.revertAll({ force: true, ...(await restoreDevices(space, deps)) });
       await endApply(store.dir, space.id).catch(() => undefined);
+      await restoreValues(space, deps.runner);
       await store.closeBackup(space.id).catch(() => undefined);
       return result(plugin, plan, {
         ...ids,
@@ -362,6 +367,9 @@ export async function runFix(plugin: RescuePlugin, plan: Plan, deps: FlowDeps, o
 
   stage = 'done';
   try {
+    // A read-write kernel vfat mount writes the ESP when it is unmounted (its dirty flag):
+    // released first, so the ESP's state recorded here is the one a revert later finds.
+    await deps.system.closeEsp?.();
     await space.recordFixResult();
   } catch (err) {
     // The fix worked; a later revert will only lack the "changed since" safety net.

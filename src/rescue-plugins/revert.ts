@@ -7,6 +7,7 @@ import { FirstaidError } from '../core/errors.js';
 import type { BackupSpace, ManifestObject } from '../backup/spaces/types.js';
 import { buildDeviceMap, type DeviceMap } from './device-map.js';
 import type { FlowDeps } from './types.js';
+import { restoreValues } from './values.js';
 
 export interface RevertResult {
   backupId: string;
@@ -66,6 +67,8 @@ export async function revertFix(backupRef: string, deps: FlowDeps, opts: { force
   const objects = await space.list();
   deps.onProgress?.('restore', `restoring ${objects.length} object(s) from ${id}`);
   await space.revertAll({ force: opts.force, ...devices });
+  const values = await restoreValues(space, deps.runner);
+  for (const v of values) deps.log.info(`revert: ${v}`);
   deps.log.info(`reverted ${id}`);
   await store.closeBackup(id).catch(() => undefined);
   return { backupId: id, backupDir: space.dir, restored: objects.map((o) => o.name), objects: objects.map(describeObject), forcedOver: changed };

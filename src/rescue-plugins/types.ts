@@ -35,7 +35,9 @@ export interface Finding {
 /** Something the plan will change; the flow engine backs each one up before apply. */
 export type Touch =
   | { kind: 'path'; path: string }
-  | { kind: 'range'; device: string; offset: number; length: number; name: string; why: string };
+  | { kind: 'range'; device: string; offset: number; length: number; name: string; why: string }
+  /** The firmware's boot entries and BootOrder (saved as a value; values.ts). */
+  | { kind: 'nvram'; why: string };
 
 export type PlanAction =
   | { kind: 'edit-file'; path: string; before: string | null; after: string; diff: string }

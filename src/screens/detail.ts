@@ -31,6 +31,7 @@ function actionLines(a: PlanAction, n: number): Line[] {
 }
 
 function touchLine(t: Touch): Line {
+  if (t.kind === 'nvram') return { text: `  - the firmware's boot entries and BootOrder (${t.why})` };
   return t.kind === 'path'
     ? { text: `  - ${t.path}` }
     : { text: `  - ${t.name}: ${t.length} bytes of ${t.device} at byte ${t.offset} (${t.why})` };

@@ -19,6 +19,12 @@ interface Holder {
 
 const holders = new Map<string, Holder>();
 
+/**
+ * Where the helper's code is: a module file, or (in the single executable, which has no files
+ * beside it) the script itself, embedded as a SEA asset; `key` names it among the holders.
+ */
+export type HelperEntry = URL | { source: string; key: string };
+
 export interface HelperLease {
   worker: Worker;
   /** Why the thread ended, if it did during the lease. */
@@ -27,11 +33,13 @@ export interface HelperLease {
 }
 
 /** The helper thread for `entry`, for one caller at a time; undefined while another has it. */
-export function leaseHelper(entry: URL): HelperLease | undefined {
-  let h = holders.get(entry.href);
+export function leaseHelper(entry: HelperEntry): HelperLease | undefined {
+  const key = entry instanceof URL ? entry.href : entry.key;
+  let h = holders.get(key);
   if (h?.busy) return undefined;
   if (!h) {
-    const worker = new Worker(entry, {
+    const worker = new Worker(entry instanceof URL ? entry : entry.source, {
+      eval: !(entry instanceof URL),
       // Its heap holds a few batches at a time; a runaway would end it, not the machine.
       resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 1 },
       stdout: false,
@@ -41,9 +49,9 @@ export function leaseHelper(entry: URL): HelperLease | undefined {
     worker.once('online', keepHeapBounds);
     worker.on('error', (e) => void (holder.lastError ??= e.message));
     worker.once('exit', () => {
-      if (holders.get(entry.href) === holder) holders.delete(entry.href);
+      if (holders.get(key) === holder) holders.delete(key);
     });
-    holders.set(entry.href, holder);
+    holders.set(key, holder);
     h = holder;
   }
   const held = h;

@@ -6,8 +6,9 @@
  * without harm (objects are content-addressed, restores replace through temp names).
  */
 import { availableParallelism } from 'node:os';
+import * as sea from 'node:sea';
 import { breathe } from '../../core/slices.js';
-import { leaseHelper } from './helper-thread.js';
+import { leaseHelper, type HelperEntry } from './helper-thread.js';
 import type { CopyContext, CopyItem, CopyResult, CopyTaskKind } from './copy-tasks.js';
 
 /** What crosses to the helper: a batch of items of one kind. */
@@ -45,7 +46,7 @@ export interface ShareOptions {
   /** False: results are only handed to onResult, not kept and returned (20,000 weighed 5-11 MB). */
   keep?: boolean;
   /** The helper's entry (tests: a broken one). */
-  helperUrl?: URL;
+  helperUrl?: HelperEntry;
   /**
    * Called on this thread after each batch it ran (the helper does the same on its side),
    * with false when the batch failed; before any result of the batch is used.
@@ -53,8 +54,12 @@ export interface ShareOptions {
   endBatch?: (ok: boolean) => void;
 }
 
-/** The helper's entry: bundled beside the product, or loaded through tsx from the sources. */
-function defaultHelperUrl(): URL {
+/**
+ * The helper's entry: embedded in the single executable (scripts/package.mjs), bundled beside
+ * the product, or loaded through tsx from the sources.
+ */
+function defaultHelperUrl(): HelperEntry {
+  if (sea.isSea()) return { source: sea.getAsset('copy-worker.cjs', 'utf8'), key: 'sea:copy-worker.cjs' };
   return import.meta.url.endsWith('.ts') ? new URL('./copy-worker.from-source.mjs', import.meta.url) : new URL('./copy-worker.mjs', import.meta.url);
 }
 

@@ -143,8 +143,10 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
   });
   const ctx: CopyContext = { spaceDir: blobs.spaceDir, root: hostPath, deferred: blobs.deferSync() };
   const packs = new Map<string, number>();
+  const stats = { helperItems: 0 };
   await shareWork('put', ctx, files.map((i) => entries[i]!.name), (rel) => copyTasks.put(blobs, ctx, rel), {
     note: (m) => runner.log.message('warn', m),
+    stats,
     // Each result goes into its entry as it comes (kept all at once, they weighed 5-11 MB).
     onResult: (k, r) => {
       setFileEntry(entries[files[k]!]!, r!, packs);
@@ -153,6 +155,8 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
     keep: false,
     endBatch: (ok) => endCopyBatch.put(blobs, ok),
   });
+  // Which thread did the work shows in the log (the single executable's helper is embedded).
+  runner.log.message('debug', `${origin}: ${files.length} files, ${stats.helperItems} of them on the helper thread`);
   if (packs.size > 0) obj.packs = [...packs.keys()];
   const xattrs = await xattrsLater;
   obj.xattrs = xattrs.get(hostPath) ?? {};

@@ -24,9 +24,14 @@ import { checkName, tempNameFor } from './names.js';
 type Sdk = typeof import('./s3-sdk.js');
 
 /** The SDK: from the sources through tsx, or the bundle beside the product's (computed, so esbuild leaves it apart). */
-function loadSdk(): Promise<Sdk> {
+async function loadSdk(): Promise<Sdk> {
   const url = new URL(import.meta.url.endsWith('.ts') ? './s3-sdk.ts' : './s3-sdk.mjs', import.meta.url).href;
-  return import(url) as Promise<Sdk>;
+  try {
+    return (await import(url)) as Sdk;
+  } catch (err) {
+    // The single executable carries no SDK (dist/s3-sdk.mjs is 1 MB the rescue CD does without).
+    throw new StorageError('other', `The S3 client is not part of this firstaid (${url.split('/').pop()} could not be loaded: ${(err as Error).message}).`, 'Use the firstaid installed with scripts/install.sh for s3:// URLs, or copy to sftp:// or a local directory instead.');
+  }
 }
 
 /** An SDK error as a StorageError kind (only network trouble and 5xx are transient). */

@@ -30,7 +30,11 @@ export function efiInstallArgv(facts: GrubPlanFacts): string[] {
     `--bootloader-id=${facts.bootloaderId}`, '--removable', '--no-nvram'];
 }
 
-export function planGrub(findings: Finding[], system: Installation): Plan {
+/**
+ * `live`: how the rescue system itself was booted. Only booted in UEFI mode can it write the
+ * firmware's NVRAM (efivarfs); then the installation also gets a boot entry (efibootmgr).
+ */
+export function planGrub(findings: Finding[], system: Installation, live: 'uefi' | 'bios' = 'bios'): Plan {
   const facts = factsOf(findings, system);
   const detected = findings.filter((f) => f.state === 'detected');
   const fixable = detected.filter((f) => f.fixable);
@@ -71,8 +75,17 @@ export function planGrub(findings: Finding[], system: Installation): Plan {
       actions.push({ kind: 'run', argv: ['mkfs.vfat', ...(fat32 ? ['-F', '32'] : []), '-n', 'ESP', ...(volumeId ? ['-i', volumeId] : []), system.esp.device], inChroot: false,
         why: `make a new FAT filesystem on the empty EFI system partition ${system.esp.device}${volumeId ? ' with the volume id fstab expects' : ''}` });
     }
-    actions.push({ kind: 'note', text: 'NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.' });
+    // Never for a disk image (a loop device): an entry would name this machine's own firmware.
+    const entry = live === 'uefi' && system.esp.partn !== null && !disk.startsWith('/dev/loop');
+    actions.push({ kind: 'note', text: entry
+      ? `GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), and a firmware boot entry "${facts.bootloaderId}" for it is added with efibootmgr; the boot entries and BootOrder are backed up first (revert puts them back).`
+      : `${live === 'bios' ? 'This rescue system was booted in BIOS mode, so the firmware\'s NVRAM cannot be written: ' : disk.startsWith('/dev/loop') ? 'The disk is an image (a loop device): ' : ''}NVRAM boot entries are not changed (--no-nvram); GRUB is installed as the fallback loader EFI/BOOT/BOOTX64.EFI (--removable), which firmware boots without an entry.` });
     actions.push({ kind: 'run', argv: efiInstallArgv(facts), inChroot: true, bootloader: { platform: 'x86_64-efi', espDir: facts.espMountpoint ?? '/boot/efi' }, why: `install GRUB's EFI loader and x86_64-efi modules; the EFI files are copied onto the ESP ${system.esp.device}` });
+    if (entry) {
+      touches.push({ kind: 'nvram', why: `a boot entry "${facts.bootloaderId}" is added and put first in BootOrder` });
+      actions.push({ kind: 'run', argv: ['efibootmgr', '--create', '--disk', disk, '--part', String(system.esp.partn), '--label', facts.bootloaderId, '--loader', '\\EFI\\BOOT\\BOOTX64.EFI'], inChroot: false,
+        why: `add a firmware boot entry "${facts.bootloaderId}" for ${system.esp.device} \\EFI\\BOOT\\BOOTX64.EFI, first in BootOrder` });
+    }
   } else if (installEfi) {
     blockers.push('The installation boots in UEFI mode but its EFI system partition was not found.');
   }

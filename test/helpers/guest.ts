@@ -1,0 +1,122 @@
+/**
+ * The rescue CD booted in QEMU (TCG) with a disk attached: scripts/make-rescue-iso.sh builds
+ * dist/firstaid-rescue.iso (its system cached in /var/cache/firstaid-test, the executable
+ * added each time); a small FAT disk labelled FAAUTORUN carries autorun.sh, which the CD runs
+ * once booted (its output on the serial console), then the guest powers off. What the script
+ * writes under /run/autorun/out/ (the same disk, remounted read-write) is read back with mtools.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { buildExecutable, REPO } from './sea.js';
+import { TESTBED } from './images.js';
+
+const pexec = promisify(execFile);
+export const ISO = join(REPO, 'dist', 'firstaid-rescue.iso');
+const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
+
+let iso: string | undefined;
+/** The rescue CD with the executable of this checkout (built once per process). */
+export function rescueIso(): string {
+  if (!iso) {
+    buildExecutable();
+    execFileSync(join(REPO, 'scripts', 'make-rescue-iso.sh'), ['-o', ISO], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+    iso = ISO;
+  }
+  return iso;
+}
+
+export interface Guest {
+  dir: string;
+  /** The config disk (FAT, FAAUTORUN). */
+  config: string;
+  /** The copy of OVMF's variable store the guest ran with (UEFI only). */
+  vars?: string;
+  dispose(): void;
+  /** After a failure: the config disk (the script's outputs) and variable store kept under logs/. */
+  keep(): void;
+}
+
+/** A guest's working folder with its config disk holding `script` as autorun.sh. */
+export function makeGuest(script: string, firmware: 'bios' | 'uefi'): Guest {
+  mkdirSync(TESTBED, { recursive: true });
+  const dir = mkdtempSync(join(TESTBED, 'guest-'));
+  const config = join(dir, 'config.img');
+  execFileSync('truncate', ['-s', '16M', config]);
+  execFileSync('mkfs.vfat', ['-n', 'FAAUTORUN', config], { stdio: 'ignore' });
+  // set -x: each step on the serial console, so a slow or stuck step shows in its log.
+  writeFileSync(join(dir, 'autorun.sh'), `set -x\nmount -o remount,rw /run/autorun\nmkdir -p /run/autorun/out\n${script}\n`);
+  execFileSync('mcopy', ['-i', config, join(dir, 'autorun.sh'), '::/autorun.sh'], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+  let vars: string | undefined;
+  if (firmware === 'uefi') {
+    vars = join(dir, 'vars.fd');
+    copyFileSync(OVMF_VARS, vars);
+  }
+  return { dir, config, vars, dispose: () => rmSync(dir, { recursive: true, force: true }), keep: () => keepGuest(dir) };
+}
+
+function keepGuest(dir: string): void {
+  const to = join(TESTBED, 'logs', `rescue-guest.${new Date().toISOString().replace(/[:.]/g, '')}`);
+  mkdirSync(to, { recursive: true });
+  for (const f of ['config.img', 'vars.fd', 'autorun.sh']) {
+    try {
+      copyFileSync(join(dir, f), join(to, f));
+    } catch {
+      // absent (vars.fd under BIOS)
+    }
+  }
+  console.log(`# the guest's config disk and variable store are kept in ${to}`);
+}
+
+/** A file the autorun script wrote to /run/autorun/out/NAME. */
+export function guestFile(g: Guest, name: string): string {
+  const to = join(g.dir, `out-${name}`);
+  execFileSync('mcopy', ['-o', '-i', g.config, `::/out/${name}`, to], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+  return readFileSync(to, 'utf8');
+}
+
+export interface GuestRun {
+  /** The serial console, escapes and CRs removed. */
+  serial: string;
+  seconds: number;
+  /** The guest powered off by itself (not killed at the time limit). */
+  poweredOff: boolean;
+}
+
+/**
+ * Boots the CD with `disk` as the first hard disk and the config disk, until it powers off.
+ * About 2 minutes of guest CPU: on a quiet machine 2-3 minutes, on a busy one (load 15 on 2
+ * cores) more than 10, hence the generous limit (FIRSTAID_GUEST_TIMEOUT seconds).
+ */
+export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200)): Promise<GuestRun> {
+  const log = join(g.dir, 'serial.log');
+  const args = [
+    // One vCPU: on a busy host a descheduled second vCPU left the other spinning (soft lockups).
+    '-accel', 'tcg', '-cpu', 'max', '-m', '1024', '-smp', '1',
+    '-nographic', '-monitor', 'none', '-serial', `file:${log}`, '-nic', 'none', '-no-reboot',
+    '-device', 'virtio-scsi-pci,id=scsi0',
+    '-drive', `file=${rescueIso()},format=raw,if=none,id=cd0,readonly=on,media=cdrom`,
+    '-device', 'scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0',
+    '-drive', `file=${disk},format=raw,if=virtio`,
+    '-drive', `file=${g.config},format=raw,if=virtio`,
+  ];
+  if (firmware === 'uefi') {
+    args.push('-machine', 'q35', '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${g.vars}`);
+  } else args.push('-machine', 'pc');
+  const start = Date.now();
+  let poweredOff = true;
+  try {
+    await pexec('qemu-system-x86_64', args, { timeout: timeoutSec * 1000, killSignal: 'SIGKILL' });
+  } catch (e) {
+    if ((e as { killed?: boolean }).killed) poweredOff = false;
+    else throw e;
+  }
+  const raw = readFileSync(log, 'latin1');
+  // Kept as the run's artifact (the guest's folder goes with dispose()).
+  mkdirSync(join(TESTBED, 'logs'), { recursive: true });
+  copyFileSync(log, join(TESTBED, 'logs', `rescue-${firmware}.${new Date().toISOString().replace(/[:.]/g, '')}.serial.log`));
+  const serial = raw.replace(/\x1b\[[0-9;?=>]*[A-Za-z]/g, '').replace(/\x1b[()][A-Za-z0-9]/g, '').replace(/\r/g, '');
+  return { serial, seconds: (Date.now() - start) / 1000, poweredOff };
+}
