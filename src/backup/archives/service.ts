@@ -10,7 +10,7 @@ import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FirstaidError, UsageError } from '../../core/errors.js';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { commitStaged, fsyncDir } from '../../core/atomic-write.js';
 import type { ArchiveManifest, ArchiveMember, ArchiverProvider, ArchiveType, BackupDefinition, BackupOperationError, Feature } from './types.js';
 import { MANIFEST_FORMAT } from './types.js';
 import { archiveName, assertArchiveId, assertKeepingId, assertLevel, backupFilePath, manifestNameFor, parseWorkSnapshotName, PARTIAL_SUFFIX, snapshotSidecarFor, workSnapshotName } from './names.js';
@@ -247,7 +247,8 @@ export class ArchiverService extends EventEmitter {
         const s = await hashFile(snapshotPath);
         snapshot = { name: snapshotSidecarFor(archiveName(def.id, def.type, l)), size: s.size, sha256: s.sha256 };
       }
-      if (!overwriteAtStart) await rename(work, final);
+      // Durable before the manifest names it (tar itself never fsyncs).
+      if (!overwriteAtStart) await commitStaged(work, final, 'now');
       const manifest: ArchiveManifest = {
         format: MANIFEST_FORMAT, id: def.id, type: def.type, level: l, incremental: level !== null, keepingId: null,
         provider: this.provider.name, created, root: def.root,
@@ -260,7 +261,7 @@ export class ArchiverService extends EventEmitter {
         for (const s of await this.snapshotNames()) {
           if (s.id === def.id && s.level > l) await rm(join(this.snapshots, workSnapshotName(s.id, s.level)), { force: true });
         }
-        await rename(tmpSnap, join(this.snapshots, workSnapshotName(def.id, l)));
+        await commitStaged(tmpSnap, join(this.snapshots, workSnapshotName(def.id, l)), 'now');
         tmpSnap = undefined;
       }
       return { archivePath: final, manifestPath, snapshotPath, manifest };

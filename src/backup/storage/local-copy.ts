@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, unlink, stat } from 'node:fs/promises';
+import { open, unlink, stat } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { commitStaged } from '../../core/atomic-write.js';
 import { hashFile } from '../objects/hash-file.js';
 import { StorageError, fromErrno } from './errors.js';
 import { tempNameFor } from './names.js';
@@ -72,8 +72,7 @@ export async function copyFileAtomic(src: string, dest: string, opts: CopyOption
       throw new StorageError('corrupt', `${src} changed while it was read (${size} bytes, ${opts.expectSize} expected); nothing was kept.`);
     }
     if (opts.reread) await checkLocal(tmp, { size, sha256 }, `checking the copy of ${src}`);
-    await rename(tmp, dest);
-    await fsyncDir(dirname(dest));
+    await commitStaged(tmp, dest, 'now', { fileSynced: true });
   } catch (err) {
     await fh?.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
@@ -94,8 +93,7 @@ export async function checkLocal(path: string, expect: { size?: number; sha256?:
   }
 }
 
-/** Moves a finished temporary into place; on a failed check the caller removes it instead. */
+/** Moves a finished temporary into place, durably (core's one atomic commit); on a failed check the caller removes it instead. */
 export async function placeFile(tmp: string, dest: string): Promise<void> {
-  await rename(tmp, dest);
-  await fsyncDir(dirname(dest));
+  await commitStaged(tmp, dest, 'now');
 }

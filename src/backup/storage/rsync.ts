@@ -6,10 +6,10 @@
  * afterwards with --list-only, and rsync checks its whole-file checksum itself. Names with glob
  * characters are refused: the daemon and the filter rules would expand them.
  */
-import { mkdtemp, rm, rename, stat, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { placeFile } from './local-copy.js';
 import type { Runner, RunResult } from '../../core/runner.js';
 import type { Backend, GetOptions, PutOptions, StorageProgress } from './types.js';
 import type { StorageUrl } from './url.js';
@@ -165,8 +165,7 @@ export class RsyncBackend implements Backend {
       });
       const got = await stat(tmp);
       if (got.size !== want.size) throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${got.size} bytes arrived, ${want.size} expected.`);
-      await rename(tmp, localPath);
-      await fsyncDir(dirname(localPath));
+      await placeFile(tmp, localPath);
       opts.onProgress?.({ bytesDone: got.size, bytesTotal: got.size });
     } catch (err) {
       await unlink(tmp).catch(() => undefined);

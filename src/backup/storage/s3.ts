@@ -7,13 +7,13 @@
  * object (field notes section 6). The SDK loads only when an s3:// URL is opened.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { placeFile } from './local-copy.js';
 import { hashFile } from '../objects/hash-file.js';
 import type { Backend, GetOptions, PutOptions } from './types.js';
 import type { StorageUrl } from './url.js';
@@ -132,8 +132,7 @@ export class S3Backend implements Backend {
       if ((total >= 0 && done !== total) || (want && want !== got)) {
         throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${done} bytes, sha256 ${got.slice(0, 16)}..., expected ${total} bytes${want ? `, ${want.slice(0, 16)}...` : ''}.`);
       }
-      await rename(tmp, localPath);
-      await fsyncDir(dirname(localPath));
+      await placeFile(tmp, localPath);
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
       throw err instanceof StorageError ? err : fromErrno(err, `writing ${localPath}`);

@@ -6,7 +6,7 @@
  * (at once, else by retryCleanup/close). Never scp -O (remote shell injection, field notes).
  * SFTP reports a full disk only as "Failure": statvfs (`df`) tells it apart.
  */
-import { stat, unlink, rename } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Runner, RunResult } from '../../core/runner.js';
 import type { Backend, GetOptions, PutOptions } from './types.js';
@@ -15,7 +15,7 @@ import type { SshDeps, StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
 import { checkName, isTempName, tempNameFor } from './names.js';
 import { acceptHostKey, classifySsh, destination, hostKeyError, sftpQuote as q, sshClientOptions, type SshTarget } from './ssh-common.js';
-import { fsyncDir } from '../../core/atomic-write.js';
+import { placeFile } from './local-copy.js';
 
 const LONG = 24 * 3600_000; // a transfer may take hours; a dead link is caught by ServerAlive
 const LS_LINE = /^([-dlcbps][-rwxsStT]{9}\S*)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+\w{3}\s+\d+\s+(?:\d\d:\d\d|\d{4})\s(.*)$/;
@@ -147,8 +147,7 @@ export class SftpBackend implements Backend {
       const want = parseSftpLs(r.stdout, this.dir).find((e) => e.name === name);
       const got = await stat(tmp);
       if (!want || got.size !== want.size) throw new StorageError('corrupt', `get ${name} from ${this.displayUrl}: ${got.size} bytes arrived, ${want?.size ?? '?'} expected.`);
-      await rename(tmp, localPath);
-      await fsyncDir(dirname(localPath));
+      await placeFile(tmp, localPath);
       opts.onProgress?.({ bytesDone: got.size, bytesTotal: got.size });
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
