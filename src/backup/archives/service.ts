@@ -16,6 +16,7 @@ import { MANIFEST_FORMAT } from './types.js';
 import { archiveName, assertArchiveId, assertKeepingId, assertLevel, backupFilePath, manifestNameFor, parseWorkSnapshotName, PARTIAL_SUFFIX, snapshotSidecarFor, workSnapshotName } from './names.js';
 import { followHash, hashFile } from './follow.js';
 import { readManifestFile, writeManifestFile } from './manifest.js';
+import { pathExists } from '../../core/path-exists.js';
 
 export interface ArchiverServiceOptions {
   /** The service's own directory: snapshots of levels live in <workDir>/snapshots. */
@@ -93,11 +94,11 @@ export class ArchiverService extends EventEmitter {
     const name = archiveName(def.id, def.type, level, newKeepingId);
     const dest = def.destination;
     for (const n of [name, manifestNameFor(name)]) {
-      if (await exists(join(dest, n))) throw new FirstaidError('archive-exists', `${n} already exists in ${dest}.`, 'Keep it under another keeping id, or remove that one first.');
+      if (await pathExists(join(dest, n))) throw new FirstaidError('archive-exists', `${n} already exists in ${dest}.`, 'Keep it under another keeping id, or remove that one first.');
     }
     await rename(join(dest, m.archive.name), join(dest, name));
     let snapshot = m.snapshot;
-    if (snapshot && (await exists(join(dest, snapshot.name)))) {
+    if (snapshot && (await pathExists(join(dest, snapshot.name)))) {
       const sn = snapshotSidecarFor(name);
       await rename(join(dest, snapshot.name), join(dest, sn));
       snapshot = { ...snapshot, name: sn };
@@ -272,14 +273,5 @@ export class ArchiverService extends EventEmitter {
     } finally {
       if (tmpSnap) await rm(tmpSnap, { force: true });
     }
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -4,7 +4,7 @@
  * and hashes the same dir on the peer; what is staged is what arrived and matched the peer's
  * own listing, so staging again into a dir that already holds the files works.
  */
-import { chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Runner, RunOptions, RunResult } from '../../core/runner.js';
 import { PeerStageError, PeerUnreachableError } from './errors.js';
@@ -16,6 +16,7 @@ import { checkHashes, compareArrived, placeFiles } from './place.js';
 import { resolveOwnership, userIds } from './ownership.js';
 import { pollArrived } from './progress.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport } from './types.js';
+import { pathExists } from '../../core/path-exists.js';
 
 export interface RemotePeerConfig {
   name: string;
@@ -89,7 +90,7 @@ export class RemotePeer implements Peer {
       const local = join(dir, 'indicator');
       const argv = [...copyArgv(this.rcpCommand), this.remote(join(this.collectDir, name)), local];
       const r = await this.run(argv, { readOnly: true, timeoutMs: SHORT_TIMEOUT_MS });
-      if (r.exitCode === 0 && (await exists(local))) return { state: 'ready' };
+      if (r.exitCode === 0 && (await pathExists(local))) return { state: 'ready' };
       if (/No such file or directory/.test(r.stderr)) return { state: 'not-ready', reason: `no ${name} in ${this.collectDir} yet` };
       const u = this.unreachable(r);
       if (u) return { state: 'unreachable', reason: u.reason, message: sshFailureLine(r.stderr) };
@@ -156,7 +157,7 @@ export class RemotePeer implements Peer {
       if (copied.status === 'rejected') throw copied.reason;
       const c = copied.value;
       if (c.exitCode !== 0) {
-        if (/No such file or directory/.test(c.stderr) && !(await exists(into))) {
+        if (/No such file or directory/.test(c.stderr) && !(await pathExists(into))) {
           throw new PeerUnreachableError(this.name, 'no-collect-dir', sshFailureLine(c.stderr));
         }
         throw this.unreachable(c) ?? new PeerStageError(this.name, `the copy failed (exit ${c.exitCode}): ${sshFailureLine(c.stderr)}`);
@@ -164,7 +165,7 @@ export class RemotePeer implements Peer {
       if (listed.status === 'rejected') throw listed.reason;
       const { listing, warning } = listed.value;
       const warnings = warning ? [warning] : [];
-      if (!(await exists(into))) throw new PeerStageError(this.name, 'the copy exited 0 but staged nothing');
+      if (!(await pathExists(into))) throw new PeerStageError(this.name, 'the copy exited 0 but staged nothing');
       const arrived = await listTree(into, [this.collectIndicator, this.stageIndicator]);
       const checked = compareArrived(listing?.files ?? null, arrived.files);
       if (checked.problems.length) {
@@ -180,14 +181,5 @@ export class RemotePeer implements Peer {
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
   }
 }
