@@ -1,5 +1,5 @@
 /**
- * The firstaid disc manifest: one per session, at /FIRSTAID/session-<stamp>.json on the disc.
+ * The firstaid disc manifest: one per session, at /FIRSTAID/session-<stamp>-s<N>.json on the disc.
  * Every file the session added (path on the disc, size, sha256, the backup space it belongs to),
  * so a disc can be checked file by file without the originals. Validated on every read: a
  * damaged manifest is reported, never a source of paths outside the disc tree.

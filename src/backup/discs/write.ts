@@ -87,7 +87,9 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
   }
   if (req.ecc && mode !== 'new') throw eccUnavailable('the disc already holds sessions; ECC data only works on a new, closed disc (appending destroys it)');
   const volid = volidFor(req.date);
-  const stamp = utcStamp(new Date());
+  // The session's number is in the name: two sessions written within one second must not share
+  // a manifest path (the newer tree would hide the older session's manifest).
+  const stamp = `${utcStamp(new Date())}-s${mode === 'new' ? 1 : contents.media.sessions.length + 1}`;
   const manifestPath = manifestDiscPath(stamp);
   const work = await makeWorkDir('write');
   try {
