@@ -7,7 +7,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleOptions } from './bundle-options.mjs';
+import { bundleOptions, productOptions } from './bundle-options.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${here}/package.json`, 'utf8'));
@@ -15,20 +15,7 @@ const pkg = JSON.parse(readFileSync(`${here}/package.json`, 'utf8'));
 await build({
   // The product, and the helper thread a big tree's backup or restore copies on.
   ...bundleOptions('firstaid', `${here}/src/main.ts`, `${here}/dist`),
-  jsx: 'automatic',
+  ...productOptions(here, pkg.version),
   minify: false,
-  minifySyntax: true,
-  minifyWhitespace: true,
   sourcemap: false,
-  legalComments: 'none',
-  alias: {
-    'react-devtools-core': `${here}/src/ui/devtools-stub.ts`,
-    ws: `${here}/src/ui/devtools-stub.ts`,
-    // Every copy (Ink's, wrap-ansi's): the package's load-time regexes cost ~70 ms of the first frame.
-    'string-width': `${here}/src/ui/string-width.ts`,
-  },
-  define: {
-    FIRSTAID_VERSION: JSON.stringify(pkg.version),
-    'process.env.NODE_ENV': '"production"',
-  },
 });

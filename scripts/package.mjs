@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { productOptions } from './bundle-options.mjs';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${here}/package.json`, 'utf8'));
@@ -20,25 +21,7 @@ const out = `${here}/dist/firstaid-linux-x64`;
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  jsx: 'automatic',
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'none',
-  alias: {
-    'react-devtools-core': `${here}/src/ui/devtools-stub.ts`,
-    ws: `${here}/src/ui/devtools-stub.ts`,
-    'string-width': `${here}/src/ui/string-width.ts`,
-  },
-  define: {
-    FIRSTAID_VERSION: JSON.stringify(pkg.version),
-    'process.env.NODE_ENV': '"production"',
-  },
-};
+const common = { bundle: true, platform: 'node', target: 'node20', logLevel: 'warning', ...productOptions(here, pkg.version) };
 await build({
   ...common,
   entryPoints: [`${here}/src/main.ts`],
