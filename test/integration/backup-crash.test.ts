@@ -144,11 +144,13 @@ test('two processes backing up into one store at once are serialized; nothing is
     const a = startChild(['loop', env.storeDir, env.root, '3']);
     const b = startChild(['loop', env.storeDir, env.root, '3']);
     assert.deepEqual(await Promise.all([a.exited, b.exited]), [0, 0]);
-    const spans = (c: Child) => c.lines.filter((l) => l.startsWith('B ')).map((l) => l.split(' ').slice(1).map(Number) as [number, number]);
-    const sa = spans(a);
-    const sb = spans(b);
-    assert.equal(sa.length + sb.length, 6);
-    for (const [s1, e1] of sa) for (const [s2, e2] of sb) assert.ok(e1 <= s2 || e2 <= s1, `backups overlapped: ${s1}-${e1} and ${s2}-${e2}`);
+    // A "B" span includes the wait for the lock, so only the lock holds themselves ("L") must not overlap.
+    const spans = (c: Child, kind: string) => c.lines.filter((l) => l.startsWith(`${kind} `)).map((l) => l.split(' ').slice(1).map(Number) as [number, number]);
+    assert.equal(spans(a, 'B').length + spans(b, 'B').length, 6);
+    const la = spans(a, 'L');
+    const lb = spans(b, 'L');
+    assert.ok(la.length >= 15 && lb.length >= 15, `lock holds: ${la.length} and ${lb.length}`);
+    for (const [s1, e1] of la) for (const [s2, e2] of lb) assert.ok(e1 <= s2 || e2 <= s1, `both held the lock: ${s1}-${e1} and ${s2}-${e2}`);
     const { complete, incomplete } = await checkStore(env);
     assert.deepEqual([complete, incomplete], [6, 0]);
   } finally {

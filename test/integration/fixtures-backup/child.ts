@@ -3,13 +3,30 @@
  *   child.ts loop  STORE ROOT COUNT   back up /tree COUNT times (getBackup, backupPath, value, commit, verify)
  *   child.ts hold  STORE              take the store lock and keep it until killed
  *   child.ts big   STORE ROOT         back up, verify and restore ROOT/big.img; print "RSS <bytes>"
- * Prints "READY" once started, "B <start> <end>" per backupPath (ms), "DONE <id>" per space.
+ * Prints "READY" once started, "B <start> <end>" per backupPath (ms), "DONE <id>" per space, and
+ * "L <acquired> <releasing>" per hold of the store lock (taken after acquire returned and before
+ * the release starts, so two processes' L spans overlap only if both held the lock at once).
  */
 import { SessionLog } from '../../../src/core/log.js';
 import { Runner } from '../../../src/core/runner.js';
 import { TargetRoot } from '../../../src/core/target-root.js';
 import { openBackupStore } from '../../../src/backup/spaces/store.js';
 import { StoreLock } from '../../../src/backup/spaces/lock.js';
+
+// Every hold of the lock, reported from inside the held interval.
+const acquire = StoreLock.prototype.acquire;
+const releaseLock = StoreLock.prototype.releaseLock;
+const heldSince = new WeakMap<StoreLock, number>();
+StoreLock.prototype.acquire = async function (this: StoreLock, timeoutMs?: number) {
+  await acquire.call(this, timeoutMs);
+  heldSince.set(this, Date.now());
+};
+StoreLock.prototype.releaseLock = async function (this: StoreLock) {
+  const since = heldSince.get(this);
+  if (since !== undefined) process.stdout.write(`L ${since} ${Date.now()}\n`);
+  heldSince.delete(this);
+  await releaseLock.call(this);
+};
 
 const [mode, storeDir, rootDir, countArg] = process.argv.slice(2);
 const log = new SessionLog();
