@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { ChrootEnv, Plan, PluginContext } from '../types.js';
 import { FirstaidError } from '../../core/errors.js';
+import { runPlanActions } from '../run-actions.js';
 
 const INSTALL_TIMEOUT = 10 * 60 * 1000;
 
@@ -35,15 +36,10 @@ async function installEfi(argv: string[], espDirArg: string, chroot: ChrootEnv, 
 }
 
 export async function applyGrub(plan: Plan, ctx: PluginContext): Promise<void> {
-  if (plan.blockers.length) throw new FirstaidError('grub-blocked', `GRUB cannot be repaired automatically: ${plan.blockers[0]}`, 'Resolve the problem described, then run the fix again.');
-  const runs = plan.actions.filter((a) => a.kind === 'run');
-  if (runs.length === 0) return;
-  const chroot = await ctx.chroot();
-  for (const a of runs) {
-    if (a.kind !== 'run') continue;
-    ctx.progress(a.why);
+  const blocked = { code: 'grub-blocked', prefix: 'GRUB cannot be repaired automatically: ', hint: 'Resolve the problem described, then run the fix again.' };
+  await runPlanActions(plan, ctx, blocked, async (a, chroot) => {
     if (a.bootloader?.platform === 'x86_64-efi') await installEfi(a.argv, a.bootloader.espDir, chroot, ctx);
     else if (a.inChroot) await chroot.run(a.argv[0]!, a.argv.slice(1), { timeoutMs: INSTALL_TIMEOUT, onLine: progressLines(ctx), signal: ctx.signal });
     else await ctx.runner.run(a.argv[0]!, a.argv.slice(1), { timeoutMs: INSTALL_TIMEOUT, signal: ctx.signal });
-  }
+  });
 }
