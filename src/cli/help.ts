@@ -39,7 +39,8 @@ Usage:
                                      restore levels 0..N into an empty DIR
   firstaid archive keep URL ID KEEPING_ID | remove URL ID [--from-level N]
                                      ssh: --identity FILE --known-hosts FILE
-                                     --accept-host-key SHA256:...; kept
+                                     --accept-host-key SHA256:...; s3:
+                                     --endpoint URL --region R; kept
                                      archives: --keeping K
   firstaid storage ls|stat|get|put|rm URL [NAME|FILE ...]
                                      files at a storage URL: a directory,

@@ -6,6 +6,7 @@ import type { CliContext } from '../../context.js';
 import type { CommandOptionSpec } from '../../options.js';
 import { UsageError } from '../../../core/errors.js';
 import type { Backend } from '../../../backup/storage/types.js';
+import { STORAGE_OPTIONS, depsFrom } from '../storage/open.js';
 
 export const ARCHIVE_OPTIONS = {
   to: { type: 'string' },
@@ -17,9 +18,8 @@ export const ARCHIVE_OPTIONS = {
   provider: { type: 'string' },
   'from-level': { type: 'string' },
   keeping: { type: 'string' },
-  identity: { type: 'string' },
-  'known-hosts': { type: 'string' },
-  'accept-host-key': { type: 'string' },
+  // The destination is opened as the storage verbs open it (ssh and S3 options alike).
+  ...STORAGE_OPTIONS,
 } as const satisfies CommandOptionSpec;
 
 export function flagString(ctx: CliContext, name: keyof typeof ARCHIVE_OPTIONS): string | undefined {
@@ -34,21 +34,10 @@ export function flagInt(ctx: CliContext, name: keyof typeof ARCHIVE_OPTIONS, min
   return Number(v);
 }
 
-/** Opens the storage URL (ssh options from --identity, --known-hosts, --accept-host-key). */
+/** Opens the storage URL with the storage verbs' options (--identity, --known-hosts, --accept-host-key, --endpoint, ...). */
 export async function openArchiveBackend(ctx: CliContext, url: string): Promise<Backend> {
   const { openBackend } = await import('../../../backup/storage/registry.js');
-  const identity = flagString(ctx, 'identity');
-  const known = flagString(ctx, 'known-hosts');
-  const accept = flagString(ctx, 'accept-host-key');
-  const backend = await openBackend(url, {
-    runner: ctx.runner,
-    log: ctx.log,
-    ssh: {
-      ...(identity ? { identityFile: identity } : {}),
-      ...(known ? { knownHostsFiles: [known] } : {}),
-      ...(accept ? { acceptHostKey: accept } : {}),
-    },
-  });
+  const backend = await openBackend(url, depsFrom(ctx));
   ctx.teardown.push(`close ${backend.displayUrl}`, () => backend.close());
   return backend;
 }
