@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fsyncDir, writeFileAtomic } from '../core/atomic-write.js';
 import { readManifest } from '../backup/spaces/manifest.js';
 import type { Finding, Plan } from './types.js';
+import { pidAlive } from '../core/process-alive.js';
 
 export const JOURNAL_DIR = '.in-progress';
 
@@ -56,15 +57,6 @@ export async function endApply(storeDir: string, backupId: string): Promise<void
   await fsyncDir(dir).catch(() => undefined);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parse(text: string): ApplyJournal | null {
   try {
     const j = JSON.parse(text) as Partial<ApplyJournal>;
@@ -91,7 +83,7 @@ export async function findInterrupted(storeDir: string): Promise<InterruptedFix[
   for (const n of names) {
     const j = parse(await readFile(join(dir, n), 'utf8').catch(() => ''));
     if (!j) continue;
-    if (j.host === hostname() && j.pid !== process.pid && alive(j.pid) && (await readFile(`/proc/${j.pid}/cmdline`, 'utf8').catch(() => '')).includes('firstaid')) continue;
+    if (j.host === hostname() && j.pid !== process.pid && pidAlive(j.pid) && (await readFile(`/proc/${j.pid}/cmdline`, 'utf8').catch(() => '')).includes('firstaid')) continue;
     if (j.pid === process.pid) continue;
     const m = await readManifest(join(storeDir, j.backupId), j.backupId).catch(() => undefined);
     if (!m || m.reverted !== null || m.fix !== null) continue;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { FirstaidError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
+import { pidAlive } from '../../core/process-alive.js';
 
 export const LOCK_DIR = '.lock';
 const OWNER_FILE = 'owner.json';
@@ -47,15 +48,6 @@ export async function processStartTicks(pid: number): Promise<number | null> {
 
 export async function bootId(): Promise<string | null> {
   return (await readOr('/proc/sys/kernel/random/boot_id'))?.trim() ?? null;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** True when the owner is certainly gone: same host, and its process is dead or another one. */
