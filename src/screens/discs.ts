@@ -11,6 +11,7 @@ import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import type { State } from './nav.js';
 import type { ProgressEvent, RevertResult, UserError } from './services.js';
 import { etaText } from './eta.js';
+import { bytes } from './labels.js';
 import { openDrive, runJob, setD } from './discs-nav.js';
 import * as drives from './discs-drives.js';
 import * as disc from './discs-disc.js';
@@ -42,7 +43,7 @@ function writeLines(kind: 'write' | 'rebuild', r: WriteSummary): Line[] {
   const out: Line[] = [{ text: `[DONE] ${kind === 'rebuild' ? `Rebuilt ${r.days?.length ?? 0} day(s) onto` : 'Wrote'} ${what} ${r.volid}: ${mib(r.imageBlocks)} of ${mib(r.freeBlocks)} free.`, tone: 'ok', bold: true }];
   for (const b of r.backups) out.push({ text: `  backup ${b}` });
   for (const d of r.directories) out.push({ text: `  directory ${d}` });
-  out.push({ text: `  ${r.files} file(s), ${(r.bytes / 1048576).toFixed(1)} MiB` });
+  out.push({ text: `  ${r.files} file(s), ${bytes(r.bytes)}` });
   for (const g of r.gone ?? []) out.push({ text: `  no longer there (not written): ${g}`, tone: 'warn' });
   out.push({ text: '' }, { text: 'The check after the write:' });
   out.push(...(r.check ? verifyLines(r.check) : [{ text: 'not run', tone: 'warn' as const }]));
