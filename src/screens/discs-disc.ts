@@ -59,7 +59,7 @@ function act(s: State, key: (typeof ACTIONS)[number]['key']): State {
   const drive = d.drive!;
   switch (key) {
     case 'w':
-      return runJob(setD(s, { view: 'write' }), { op: 'sources', staging: d.staging });
+      return runJob(setD(s, { view: 'write', picks: { backups: [], dirs: [] }, size: { status: 'idle' }, cursor: { ...d.cursor, write: 0 } }), { op: 'sources', staging: d.staging });
     case 'v':
       return runJob(s, { op: 'verify', drive });
     case 'b':
@@ -78,6 +78,8 @@ export function onKey(s: State, k: Key): State {
   if (moved !== null) return setCursorD(s, moved);
   if (k.name === 'escape') return setD({ ...s, notice: null }, { view: 'drives' });
   if (isChar(k, 'l')) return runJob(s, { op: 'status', drive: s.discs.drive! });
+  // Nothing is done to a drive whose media is still being read (a job would replace that read).
+  if (s.discs.status.status === 'loading') return s;
   if (k.name === 'enter') return act(s, ACTIONS[cursorD(s)]!.key);
   const a = ACTIONS.find((x) => isChar(k, x.key));
   return a ? act(setCursorD(s, ACTIONS.indexOf(a)), a.key) : s;

@@ -100,6 +100,8 @@ export function onKey(s: State, k: Key): State {
   const moved = moveCursor(cursorD(s), list.length, k);
   if (moved !== null) return setCursorD({ ...s, notice: null }, moved);
   if (k.name === 'escape') return setD({ ...s, notice: null }, { view: 'disc' });
+  // Keys that came in one chunk with the one that opened the form wait for the store's list.
+  if (s.discs.sources.status === 'loading') return s;
   if (k.name !== 'enter' && !isChar(k, ' ')) return s;
   return list[Math.min(cursorD(s), list.length - 1)]?.act(s) ?? s;
 }
