@@ -40,7 +40,7 @@ function verified(ok: boolean): DiscVerifyResult {
     ok, drive: '/dev/sr0', sessions: status('/dev/sr0').sessions, volid: 'FIRSTAID_20261201',
     unreadable: ok ? [] : [{ lba: 300, blocks: 16 }], badSessionTags: [],
     damaged: ok ? [] : [{ path: `/2026/12/01/${ID}/objects/ab`, backup: ID, why: ['md5 mismatch', 'sha256 differs'] }],
-    backups: [{ id: ID, dir: `/2026/12/01/${ID}`, ok, problems: ok ? [] : ['object ab differs'] }], reader: 'iso9660', filesChecked: 9, problems: [], summary: ok ? 'intact' : 'damaged',
+    backups: [{ id: ID, dir: `/2026/12/01/${ID}`, ok, problems: ok ? [] : ['object ab differs'] }], reader: 'kernel-iso9660', filesChecked: 9, problems: [], summary: ok ? 'intact' : 'damaged',
   };
 }
 
@@ -138,7 +138,7 @@ test('discs: drives and the staged day, a drive\'s media, write with size, progr
     gate.release();
     f = await see(h, '[DONE] Wrote a new session FIRSTAID_20261202: 1.8 MiB of 3906.3 MiB free.');
     assert.match(f, /backup grub\/20261201T204500Z-1a2b3c/);
-    assert.match(f, /\[INTACT\] 1 session\(s\), 9 file\(s\) read back \(iso9660\), 1 backup\(s\) verified/);
+    assert.match(f, /\[INTACT\] 1 session\(s\), 9 file\(s\) read back \(kernel-iso9660\), 1 backup\(s\) verified/);
     assert.deepEqual(jobs.find((j) => j.op === 'write'), { op: 'write', drive: '/dev/sr0', sources: { backups: [ID], dirs: ['/home'] }, newDisc: false, staging: '/var/lib/firstaid/staging' });
     h.write(ENTER);
     await mediaRead(h, reads, 2);
