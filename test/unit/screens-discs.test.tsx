@@ -138,7 +138,7 @@ test('discs: drives and the staged day, a drive\'s media, write with size, progr
     gate.release();
     f = await see(h, '[DONE] Wrote a new session FIRSTAID_20261202: 1.8 MiB of 3906.3 MiB free.');
     assert.match(f, /backup grub\/20261201T204500Z-1a2b3c/);
-    assert.match(f, /\[INTACT\] 1 session\(s\), 9 file\(s\) read back \(kernel-iso9660\), 1 backup\(s\));
+    assert.match(f, /\[INTACT\] 1 session\(s\), 9 file\(s\) read back \(kernel-iso9660\), 1 backup\(s\)/);
     assert.deepEqual(jobs.find((j) => j.op === 'write'), { op: 'write', drive: '/dev/sr0', sources: { backups: [ID], dirs: ['/home'] }, newDisc: false, staging: '/var/lib/firstaid/staging' });
     h.write(ENTER);
     await mediaRead(h, reads, 2);
