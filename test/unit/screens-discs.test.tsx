@@ -273,3 +273,35 @@ test('discs: stage from peers asks for the pool file, shows each peer, then what
     h.unmount();
   }
 });
+
+test('discs: media that cannot be read, a foreign disc, a closed one; an empty disc has nothing to revert', async () => {
+  let n = 0;
+  const { services } = withDiscs({
+    status: async (j) => {
+      n++;
+      const drive = (j as { drive: string }).drive;
+      if (n === 1) throw new FirstaidError('drive-unreadable', `The media in ${drive} cannot be read: no medium.`, 'Check that a disc is in the drive (or that the image file is one), then try again.');
+      if (n === 2) return status(drive, { foreign: true, volid: 'UBUNTU_22', backups: [], directories: [] });
+      return status(drive, { status: 'closed', closed: true, freeBlocks: 0 });
+    },
+  });
+  const h = await toDrives(services);
+  try {
+    h.write(ENTER);
+    let f = await see(h, '[ERROR] The media could not be read.');
+    assert.match(f, /no medium\./);
+    assert.match(f, /What to do: Check that a disc is in the drive/);
+    h.write('l');
+    f = await see(h, 'Media: [FOREIGN (not written by firstaid)]');
+    assert.match(f, /Label: UBUNTU_22/);
+    h.write('b');
+    await see(h, '[NONE] There are no backups on this disc.');
+    h.write(ESC);
+    await see(h, 'Eject  (e)');
+    h.write('l');
+    f = await see(h, 'Media: [CLOSED]');
+    assert.match(f, /Free: 0\.0 MiB/);
+  } finally {
+    h.unmount();
+  }
+});
