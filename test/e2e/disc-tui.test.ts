@@ -1,7 +1,8 @@
 /**
  * The Discs walk at a Linux console, in tmux at 80x25 with TERM=linux: a root directory whose
- * store holds a real grub backup -> main menu -> Discs -> the staging dir and a file
- * pseudo-drive typed -> write the backup (progress, then the check) -> verify -> the "fix"
+ * store holds a real grub backup -> main menu -> Discs -> the staging dir typed -> Stage from
+ * peers (a local peer of a pool file) -> what is staged today -> a file pseudo-drive typed ->
+ * write the backup (progress, then the check; the staged peer goes along) -> verify -> the "fix"
  * changes /boot/grub and the store's copy is deleted -> revert from the disc: byte-exact.
  * Real xorriso, real store, the real bundle; waits for text, never a fixed sleep.
  */
@@ -78,6 +79,13 @@ test('TUI: write a backup to a file pseudo-drive, verify it, revert from it', ne
     const before = Object.fromEntries(files.map((f) => [f, sha(join(root, f))]));
     const iso = join(work, 'disc.iso');
     const staging = join(work, 'staging');
+    const collect = join(work, 'collect');
+    mkdirSync(join(collect, 'etc'), { recursive: true });
+    writeFileSync(join(collect, 'etc', 'hosts'), '127.0.0.1 localhost\n');
+    writeFileSync(join(collect, '.dotfile'), 'hidden\n');
+    writeFileSync(join(collect, 'cback.collect'), '');
+    const pool = join(work, 'pool.json');
+    writeFileSync(pool, JSON.stringify({ peers: [{ name: 'localpeer', type: 'local', collectDir: collect }] }));
 
     con.start(`cd ${REPO} && env TERM=linux CI=false NO_COLOR= FIRSTAID_WORK_DIR=${work} ./bin/firstaid --root ${root}`);
     await con.waitFor('Discs (CD/DVD)  (d)');
@@ -95,11 +103,22 @@ test('TUI: write a backup to a file pseudo-drive, verify it, revert from it', ne
     con.keys('Enter');
     await con.waitFor(`Staging dir:  ${staging}`);
     await con.waitFor('[NONE] Nothing is staged for today');
-    con.keys('Up', 'Enter');
+    con.keys('Down', 'Enter');
+    await con.waitFor('Pool file: > /etc/firstaid/peers.json_');
+    for (let i = 0; i < '/etc/firstaid/peers.json'.length; i++) con.keys('BSpace');
+    await con.waitFor('Pool file: > _');
+    con.text(pool);
+    con.keys('Enter');
+    let s = await con.waitFor('[STAGED] localpeer: 2 file(s)', 60_000);
+    assert.match(s, /Staged into .*staging/);
+    con.keys('Enter');
+    s = await con.waitFor('localpeer: 2 file(s), ', 30_000);
+    assert.match(s, /Staged for today \(\d{4}-\d\d-\d\d\), goes on the next disc:/);
+    con.keys('Up', 'Up', 'Enter');
     await con.waitFor('Pseudo-drive: > _');
     con.text(iso);
     con.keys('Enter');
-    let s = await con.waitFor('Media: [BLANK]', 60_000);
+    s = await con.waitFor('Media: [BLANK]', 60_000);
     assert.match(s, /Sessions: 0 {3}Used: 0\.0 MiB {3}Free: 4482\.6 MiB/, 'a file pseudo-drive is a DVD');
 
     con.keys('w');
@@ -108,12 +127,15 @@ test('TUI: write a backup to a file pseudo-drive, verify it, revert from it', ne
     s = await con.waitFor('[FITS]', 60_000);
     assert.match(s, /\[FITS\] \d+ file\(s\), about [\d.]+ MiB of 4482\.6 MiB free/);
     con.keys('Down', 'Down', 'Down', 'Enter');
-    await con.waitFor(`Write 1 source(s) to ${iso}?`);
+    await con.waitFor(`Write 1 source(s) and 1 staged item(s) to ${iso}?`);
     con.keys('y');
     s = await con.waitFor('[DONE] Wrote a new disc FIRSTAID_', 180_000);
     assert.match(s, new RegExp(`backup ${space.id.replace('/', '\\/')}`));
     assert.match(s, /\[INTACT\] 1 session\(s\), \d+ file\(s\) read back/);
     assert.ok(con.seen.some((x) => x.includes(`Writing to ${iso}`) && /Elapsed: \d+ s/.test(x)), 'the progress screen was shown');
+    const tree = execFileSync('xorriso', ['-indev', iso, '-find', '/', '-type', 'f'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.match(tree, /\/\d{4}\/\d\d\/\d\d\/localpeer\/etc\/hosts/, 'the staged peer is on the disc under /YYYY/MM/DD/<peer>/');
+    assert.match(tree, /\/localpeer\/\.dotfile/);
     con.keys('Enter');
     s = await con.waitFor('Eject  (e)', 60_000);
     await con.waitFor('Media: [APPENDABLE]', 60_000);
