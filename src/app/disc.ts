@@ -17,7 +17,7 @@ import { planRebuild } from '../backup/discs/rebuild.js';
 import { writeDisc, type DiscDeps, type WriteResult } from '../backup/discs/write.js';
 import type { MapEntry } from '../backup/discs/disc-manifest.js';
 
-export const mib = (blocks: number) => `${((blocks * 2048) / 1048576).toFixed(1)} MiB`;
+export { mib } from '../devices/optical/capacity.js';
 
 export function discDeps(ctx: { runner: Runner; log: SessionLog }): DiscDeps {
   return { runner: ctx.runner, log: ctx.log };

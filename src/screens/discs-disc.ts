@@ -5,6 +5,7 @@
  */
 import { isChar, type Key } from '../ui/keys.js';
 import { keyHints } from '../ui/key-hints.js';
+import { mib } from '../devices/optical/capacity.js';
 import type { Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import { systemLabel, type State } from './nav.js';
@@ -12,8 +13,6 @@ import { bytes } from './labels.js';
 import { cursorD, runJob, setCursorD, setD } from './discs-nav.js';
 import { TITLE } from './discs-drives.js';
 import type { DiscStatus } from './discs-state.js';
-
-const mib = (blocks: number) => `${((blocks * 2048) / 1048576).toFixed(1)} MiB`;
 
 export function mediaWord(st: DiscStatus): string {
   if (st.foreign && st.status !== 'blank') return 'FOREIGN (not written by firstaid)';

@@ -7,6 +7,7 @@ import { isChar, type Key } from '../ui/keys.js';
 import { keyHints } from '../ui/key-hints.js';
 import { gauge } from '../ui/gauge.js';
 import { confirmKey, confirmLines, CONFIRM_HINTS } from '../ui/confirm.js';
+import { mib } from '../devices/optical/capacity.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import type { State } from './nav.js';
 import type { ProgressEvent, RevertResult, UserError } from './services.js';
@@ -17,8 +18,6 @@ import * as drives from './discs-drives.js';
 import * as disc from './discs-disc.js';
 import * as write from './discs-write.js';
 import type { DiscDone, DiscJob, DiscStatus, DiscVerifyResult, DrivesValue, EjectResult, SizeValue, SourcesValue, StageLine, WriteSummary } from './discs-state.js';
-
-const mib = (blocks: number) => `${((blocks * 2048) / 1048576).toFixed(1)} MiB`;
 
 function errorLines(e: UserError): Line[] {
   return [{ text: e.message }, { text: '' }, { text: `What to do: ${e.hint}` }];
