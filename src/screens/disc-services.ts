@@ -36,10 +36,6 @@ export interface DiscWhere {
 /** A file pseudo-drive's capacity: a DVD, as the CLI's default (--media). */
 const MEDIA_BLOCKS = parseMedia(undefined).blocks;
 
-const STAGE: Record<Parameters<OnDiscProgress>[0]['stage'], string> = {
-  check: 'Checking the drive', hash: 'Hashing the sources', size: 'Computing the image size', write: 'Writing', verify: 'Checking the disc (every block, MD5s, every file)',
-};
-
 function discReporter(onProgress: OnProgress): OnDiscProgress {
   return (p) => {
     if (p.stage === 'write' && p.progress) {
@@ -47,7 +43,8 @@ function discReporter(onProgress: OnProgress): OnDiscProgress {
       onProgress({ step: `Writing: ${p.progress.percent.toFixed(1)}%${speed}`, fraction: Math.min(1, p.progress.percent / 100) });
       return;
     }
-    onProgress({ step: `${STAGE[p.stage]}: ${p.message}` });
+    // The write's own words ("hashing 2 source(s)", "checking the disc (every block, ...)").
+    onProgress({ step: p.message.charAt(0).toUpperCase() + p.message.slice(1) });
   };
 }
 
