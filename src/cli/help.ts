@@ -27,7 +27,7 @@ Usage:
                                      read a damaged ECC disc, repair to FILE
   firstaid revert BACKUP_ID --from-disc D
                                      undo a fix from a backup on a disc
-  firstaid peers list|check|stage --peers FILE [--staging DIR] [--json]
+  firstaid peers list|check|stage [--peers FILE] [--staging DIR] [--json]
                                      back up other machines: check a pool's
                                      peers, stage them under YYYY/MM/DD/<peer>
   firstaid archive create SOURCE --to URL [--type T] [--strength N]

@@ -54,7 +54,8 @@ export function App({ services, size, onQuit }: AppProps) {
     if (task?.cancel) controllers.current.get(task.seq)?.abort();
   }, [task?.seq, task?.cancel]);
 
-  const hasProgress = state.progress !== null;
+  // Copy off and Discs keep their progress in their own part: the clock ticks for them too (elapsed, ETA).
+  const hasProgress = state.progress !== null || state.copyOff.progress !== null || state.discs.progress !== null;
   useEffect(() => {
     if (!hasProgress) return;
     const t = setInterval(() => dispatch({ type: 'tick', now: Date.now() }), 1000);

@@ -12,6 +12,7 @@ import { moveCursor } from '../ui/list.js';
 import { back, startTask, systemLabel, type State } from './nav.js';
 import type { ProgressEvent, UserError } from './services.js';
 import { bytes } from './labels.js';
+import { etaText } from './eta.js';
 import { COPY_FIELDS, COPY_TYPES, type CopyCreateResult, type CopyExtractResult, type CopyJob, type CopyOffState, type ArchiveRow } from './copyoff-state.js';
 
 const HELP: Record<string, string> = {
@@ -24,10 +25,7 @@ const HELP: Record<string, string> = {
 };
 
 function eta(s: State, p: NonNullable<CopyOffState['progress']>): string {
-  const el = Math.max(0, (s.now - p.phaseAt) / 1000);
-  if (p.fraction === null || p.fraction <= 0.01 || el < 1) return '';
-  const left = Math.round((el * (1 - p.fraction)) / p.fraction);
-  return `  ETA ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+  return etaText(s.now, p.phaseAt, p.fraction);
 }
 
 function rowLine(r: ArchiveRow): string {

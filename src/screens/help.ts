@@ -20,8 +20,9 @@ The way through:
   4. Confirm: everything the plan touches is copied into a backup directory first; the fix runs only when that copy is complete. A fix that needs a new password asks for it next: typed twice, not shown.
   5. The result says whether the check afterwards passed, and names the backup directory.
   6. Revert a repair: backup directories by plugin, newest first. Enter restores one exactly; x deletes it.
+  7. Discs (CD/DVD): a drive, or an image file or loop device typed as one; its media (blank, appendable, closed, foreign). Write backups and directories (the day's staged peers go along), verify a disc without the originals, revert from a disc, rebuild the week onto a new disc, eject. Stage from peers copies a pool's ready machines into today's staging dir.
 
-Without a terminal, the same work is done by the commands: firstaid systems, diagnose, fix PLUGIN, backups, revert ID (see firstaid --help).`;
+Without a terminal, the same work is done by the commands: firstaid systems, diagnose, fix PLUGIN, backups, revert ID, disc, peers (see firstaid --help).`;
 
 export function build(s: State, _l: Layout): ScreenModel {
   const lines: Line[] = TEXT.split('\n').map((t) => ({ text: t }));

@@ -48,6 +48,12 @@ export class LazyServices implements Services {
     return real.archive(...args);
   };
 
+  disc: NonNullable<Services['disc']> = async (...args) => {
+    const real = await this.load();
+    if (!real.disc) throw new Error('disc services missing');
+    return real.disc(...args);
+  };
+
   logEntries() {
     return this.ctx.log.entries;
   }

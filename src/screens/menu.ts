@@ -1,13 +1,14 @@
-/** Main menu: Repair, Revert, Log, Copy off this machine, Quit (device screens join later: items are a list). */
+/** Main menu: Repair, Revert, Log, Copy off this machine, Discs (CD/DVD), Quit. */
 import type { Key } from '../ui/keys.js';
 import { isChar } from '../ui/keys.js';
 import { keyHints } from '../ui/key-hints.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import { cursorOf, go, loading, setCursor, startTask, systemLabel, type State } from './nav.js';
+import { openDiscs } from './discs-nav.js';
 
 interface MenuItem {
-  id: 'repair' | 'revert' | 'copyoff' | 'log' | 'quit';
+  id: 'repair' | 'revert' | 'copyoff' | 'discs' | 'log' | 'quit';
   key: string;
   label: string;
   help: string;
@@ -18,6 +19,7 @@ export const MENU: MenuItem[] = [
   { id: 'revert', key: 'v', label: 'Revert a repair', help: 'Undo an earlier fix from its backup directory, or delete backups you no longer need.' },
   { id: 'log', key: 'l', label: 'Session log', help: 'Every command firstaid ran in this session, with its result.' },
   { id: 'copyoff', key: 'c', label: 'Copy off this machine', help: 'Archive a directory of the installation (such as /home) or a backup to a USB stick or another machine (sftp, rsync, S3); list and extract archives there.' },
+  { id: 'discs', key: 'd', label: 'Discs (CD/DVD)', help: 'Write backups and directories to a CD/DVD (or an image file), verify a disc, revert from one, stage other machines\' backups.' },
   { id: 'quit', key: 'q', label: 'Quit', help: 'Leave firstaid. Mounts and loop devices it set up are undone.' },
 ];
 
@@ -41,7 +43,7 @@ export function build(s: State, _l: Layout): ScreenModel {
 }
 
 /** Opens the system picker (loading the systems if needed) leading to `after`. */
-export function openPicker(s: State, after: 'overview' | 'revert' | 'copyoff'): State {
+export function openPicker(s: State, after: State['afterPick']): State {
   let n = go({ ...s, afterPick: after }, 'systems');
   if (n.systems.status === 'idle' || n.systems.status === 'error') n = startTask({ ...n, systems: loading('Looking for Linux installations') }, { kind: 'systems' });
   return n;
@@ -57,6 +59,9 @@ function choose(s: State, id: MenuItem['id']): State {
     case 'copyoff':
       // The source is a directory of an installation: pick one first (once).
       return s.systemId ? go(s, 'copyoff') : openPicker(s, 'copyoff');
+    case 'discs':
+      // The store and the revert are the installation's: pick one first (once).
+      return s.systemId ? openDiscs(s) : openPicker(s, 'discs');
     case 'log':
       return setCursor(go(s, 'log'), Number.MAX_SAFE_INTEGER, 'log');
     case 'quit':

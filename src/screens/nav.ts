@@ -8,8 +8,11 @@ import type { LogEntry } from '../core/log.js';
 import type { Size } from '../ui/layout.js';
 import type { BackupEntry, PluginDiagnosis, ProgressEvent, RevertResult, TargetChoice, UserError } from './services.js';
 import { initialCopyOff, type CopyJob, type CopyOffState } from './copyoff-state.js';
+import { discJobWrites, initialDiscs, type DiscJob, type DiscsState } from './discs-state.js';
+import { DEFAULT_STAGING_DIR } from '../backup/discs/staging-tree.js';
+import { DEFAULT_POOL_FILE } from '../backup/peers/defaults.js';
 
-export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'secret' | 'progress' | 'result' | 'revert' | 'log' | 'help' | 'copyoff';
+export type ScreenName = 'menu' | 'systems' | 'overview' | 'detail' | 'confirm' | 'secret' | 'progress' | 'result' | 'revert' | 'log' | 'help' | 'copyoff' | 'discs';
 
 export type Loadable<T> =
   | { status: 'idle' }
@@ -26,7 +29,8 @@ export type TaskSpec =
   | { kind: 'backups'; systemId: string }
   | { kind: 'revert'; systemId: string; backupId: string; force: boolean }
   | { kind: 'delete'; systemId: string; backupId: string }
-  | { kind: 'archive'; job: CopyJob; systemId: string | null };
+  | { kind: 'archive'; job: CopyJob; systemId: string | null }
+  | { kind: 'disc'; job: DiscJob; systemId: string | null };
 
 export interface Task {
   seq: number;
@@ -82,7 +86,7 @@ export interface State {
   systems: Loadable<Installation[]>;
   systemId: string | null;
   /** Where picking a system leads: repair (overview) or revert. */
-  afterPick: 'overview' | 'revert' | 'copyoff';
+  afterPick: 'overview' | 'revert' | 'copyoff' | 'discs';
   /** Text being typed on the system picker (an image file or a root directory). */
   input: { kind: 'image' | 'root'; text: string } | null;
   diagnoses: Loadable<PluginDiagnosis[]>;
@@ -106,6 +110,7 @@ export interface State {
   notice: { text: string; tone: 'ok' | 'problem' | 'info' } | null;
   now: number;
   copyOff: CopyOffState;
+  discs: DiscsState;
 }
 
 export function initialState(opts: { size: Size; targetLabel: string; dryRun?: boolean; now?: number }): State {
@@ -139,6 +144,7 @@ export function initialState(opts: { size: Size; targetLabel: string; dryRun?: b
     notice: null,
     now: opts.now ?? Date.now(),
     copyOff: initialCopyOff(),
+    discs: initialDiscs(DEFAULT_STAGING_DIR, DEFAULT_POOL_FILE),
   };
 }
 
@@ -176,7 +182,7 @@ export function startTask(s: State, spec: TaskSpec): State {
 
 /** Whether work that changes the disk is running (quitting must ask first). */
 export function workRunning(s: State): boolean {
-  return s.task !== null && (s.task.spec.kind === 'fix' || s.task.spec.kind === 'revert' || s.task.spec.kind === 'delete' || (s.task.spec.kind === 'archive' && s.task.spec.job.op !== 'list'));
+  return s.task !== null && (s.task.spec.kind === 'fix' || s.task.spec.kind === 'revert' || s.task.spec.kind === 'delete' || (s.task.spec.kind === 'archive' && s.task.spec.job.op !== 'list') || (s.task.spec.kind === 'disc' && discJobWrites(s.task.spec.job)));
 }
 
 export function loading(step: string | null = null): Loadable<never> {

@@ -138,8 +138,13 @@ export class RealServices implements Services {
   }
 
   async revert(backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult> {
+    return this.revertFrom(backupId, backupId, opts, onProgress, signal);
+  }
+
+  /** `ref`: the backup id in the store, or the host path of a space (one read off a disc). */
+  private async revertFrom(ref: string, backupId: string, opts: { force: boolean }, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult> {
     try {
-      const r = await revertFix(backupId, this.deps(onProgress, signal), opts);
+      const r = await revertFix(ref, this.deps(onProgress, signal), opts);
       this.findings.clear();
       return { backupId, ok: true, error: null, changedSinceFix: [], restored: r.objects };
     } catch (err) {
@@ -153,6 +158,22 @@ export class RealServices implements Services {
     const { runArchive } = await import('./archive-services.js');
     const storeDir = this.system || this.ctx.options.backupStore !== undefined ? await storeDirFor(this.ctx, { system: this.system }) : null;
     return runArchive(this.ctx, this.system?.target ?? null, storeDir, job, onProgress, signal);
+  }
+
+  async disc(job: import('./discs-state.js').DiscJob, onProgress: OnProgress, signal: AbortSignal) {
+    const { runDisc } = await import('./disc-services.js');
+    const storeDir = this.system || this.ctx.options.backupStore !== undefined ? await storeDirFor(this.ctx, { system: this.system }) : null;
+    return runDisc(this.ctx, {
+      system: this.system,
+      storeDir,
+      revertFromDisc: async (drive, backupId, force, progress, sig) => {
+        if (!this.sessionTeardown) throw new FirstaidError('no-system', 'No system is chosen.', 'Choose the system first (Revert a repair).');
+        progress({ step: `Reading ${backupId} from the disc and checking it (MD5, sha256)` });
+        const { backupFromDisc } = await import('../backup/discs/revert-source.js');
+        const spaceDir = await backupFromDisc({ runner: this.ctx.runner, log: this.ctx.log, teardown: this.sessionTeardown }, backupId, drive);
+        return this.revertFrom(spaceDir, backupId, { force }, progress, sig);
+      },
+    }, job, onProgress, signal);
   }
 
   async deleteBackup(backupId: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { Finding, FixResult, FlowStage, Plan } from '../rescue-plugins/type
 import type { SpaceSummary } from '../backup/spaces/types.js';
 import type { LogEntry } from '../core/log.js';
 import type { ArchiveRow, CopyCreateResult, CopyExtractResult, CopyJob } from './copyoff-state.js';
+import type { DiscJob } from './discs-state.js';
 
 /** What went wrong and what to do next: every error a screen shows has both. */
 export interface UserError {
@@ -79,6 +80,8 @@ export interface Services {
   deleteBackup(backupId: string): Promise<void>;
   /** Copy off this machine: make an archive and send it, list a destination, extract from it. */
   archive?(job: CopyJob, onProgress: OnProgress, signal: AbortSignal): Promise<CopyCreateResult | ArchiveRow[] | CopyExtractResult>;
+  /** Discs (CD/DVD): drives, media, write, verify, revert from a disc, rebuild, eject, stage peers. */
+  disc?(job: DiscJob, onProgress: OnProgress, signal: AbortSignal): Promise<unknown>;
   logEntries(): LogEntry[];
   subscribeLog(fn: (e: LogEntry) => void): () => void;
   /** Unmounts and detaches everything; safe to call twice. */

@@ -25,6 +25,7 @@ import * as revert from './revert.js';
 import * as log from './log.js';
 import * as help from './help.js';
 import * as copyoff from './copyoff.js';
+import * as discs from './discs.js';
 
 export type Action =
   | { type: 'keys'; keys: Key[]; now?: number }
@@ -43,7 +44,7 @@ interface ScreenModule {
   onKey(s: State, k: Key): State;
 }
 
-const SCREENS: Record<ScreenName, ScreenModule> = { menu, systems, overview, detail, confirm, secret, progress, result, revert, log, help, copyoff };
+const SCREENS: Record<ScreenName, ScreenModule> = { menu, systems, overview, detail, confirm, secret, progress, result, revert, log, help, copyoff, discs };
 
 function dialogModel(s: State): ScreenModel | null {
   const d = s.dialog;
@@ -108,7 +109,7 @@ function dialogKey(s: State, k: Key): State {
 function keyReducer(s: State, k: Key): State {
   if (s.quit) return s;
   if (s.dialog) return dialogKey(s, k);
-  const text = systems.takesText(s) || secret.takesText(s) || copyoff.takesText(s);
+  const text = systems.takesText(s) || secret.takesText(s) || copyoff.takesText(s) || discs.takesText(s);
   const quitKey = k.name === 'ctrl-c' || (isChar(k, 'q') && !text);
   if (quitKey) return workRunning(s) ? { ...s, dialog: { kind: 'quit', yes: false } } : { ...s, quit: true };
   if (isChar(k, '?') && !text && s.screen !== 'help') return { ...go(s, 'help'), cursors: { ...s.cursors, help: 0 } };
@@ -140,6 +141,8 @@ function taskDone(s0: State, value: unknown): State {
       return startTask({ ...s, notice: { text: `Deleted ${spec.backupId}.`, tone: 'ok' }, backups: loading('Reading the backup store') }, { kind: 'backups', systemId: spec.systemId });
     case 'archive':
       return copyoff.taskDone(s, spec.job, value);
+    case 'disc':
+      return discs.taskDone(s, spec.job, value);
   }
 }
 
@@ -165,6 +168,8 @@ function taskFailed(s0: State, error: UserError): State {
       return startTask({ ...s, notice: { text: `[ERROR] ${error.message} ${error.hint}`, tone: 'problem' }, backups: loading('Reading the backup store') }, { kind: 'backups', systemId: spec.systemId });
     case 'archive':
       return copyoff.taskFailed(s, spec.job, error);
+    case 'disc':
+      return discs.taskFailed(s, spec.job, error);
   }
 }
 
@@ -177,6 +182,7 @@ function taskProgress(s: State, e: ProgressEvent): State {
   if (!spec) return s;
   if ((spec.kind === 'fix' || spec.kind === 'revert') && s.progress) return { ...s, progress: progressFrom(s.progress, e) };
   if (spec.kind === 'archive') return copyoff.taskProgress(s, e);
+  if (spec.kind === 'disc') return discs.taskProgress(s, e);
   const step = { status: 'loading' as const, step: e.step };
   if (spec.kind === 'systems' && s.systems.status === 'loading') return { ...s, systems: step };
   if (spec.kind === 'diagnose' && s.diagnoses.status === 'loading') return { ...s, diagnoses: step };

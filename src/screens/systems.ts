@@ -8,11 +8,12 @@ import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import { moveCursor } from '../ui/list.js';
 import { back, cursorOf, go, loading, setCursor, startTask, type State } from './nav.js';
 import { emptyModel, pendingModel } from './pending.js';
+import { openDiscs } from './discs-nav.js';
 
 const OWN_KEYS = 'Enter choose  a attach image  d root dir';
 
 export function build(s: State, _l: Layout): ScreenModel {
-  const title = s.afterPick === 'revert' ? 'Choose the system whose repairs to revert' : s.afterPick === 'copyoff' ? 'Choose the system to copy from' : 'Choose the system to repair';
+  const title = s.afterPick === 'revert' ? 'Choose the system whose repairs to revert' : s.afterPick === 'copyoff' ? 'Choose the system to copy from' : s.afterPick === 'discs' ? 'Choose the system whose backups go on disc' : 'Choose the system to repair';
   if (s.input) {
     const what = s.input.kind === 'image' ? 'Disk image file to attach (read-only until a fix)' : 'Root directory of the installation (already mounted)';
     return {
@@ -73,6 +74,7 @@ function pick(s: State): State {
   };
   if (s.afterPick === 'revert') return startTask({ ...go(base, 'revert'), backups: loading('Reading the backup store') }, { kind: 'backups', systemId: inst.id });
   if (s.afterPick === 'copyoff') return go(base, 'copyoff');
+  if (s.afterPick === 'discs') return openDiscs(base);
   const n = go(base, 'overview');
   if (n.diagnoses.status === 'ready') return n;
   return startTask({ ...n, diagnoses: loading('Mounting the system read-only') }, { kind: 'diagnose', systemId: inst.id });

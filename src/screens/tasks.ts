@@ -31,6 +31,10 @@ export async function runTask(services: Services, spec: TaskSpec, signal: AbortS
       if (!services.archive) throw new FirstaidError('unsupported', 'Archives are not available here.', 'Use the command line: firstaid archive --help.');
       if (spec.systemId) await services.selectSystem(spec.systemId);
       return services.archive(spec.job, onProgress, signal);
+    case 'disc':
+      if (!services.disc) throw new FirstaidError('unsupported', 'Discs are not available here.', 'Use the command line: firstaid disc --help.');
+      if (spec.systemId) await services.selectSystem(spec.systemId);
+      return services.disc(spec.job, onProgress, signal);
   }
 }
 

@@ -35,3 +35,6 @@ export function parseMedia(spec: string | undefined): { name: string; blocks: nu
 export function marginBlocks(mediaBlocks: number): number {
   return 150 + 32 + Math.ceil(mediaBlocks * 0.01);
 }
+
+/** Blocks as MiB for a person ("4482.6 MiB"). */
+export const mib = (blocks: number) => `${((blocks * BLOCK) / 1048576).toFixed(1)} MiB`;

@@ -1,21 +1,12 @@
 /** `firstaid disc drives`: the real CD/DVD drives and what is in them. */
 import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
-import { listDrives, resolveDrive } from '../../../devices/optical/drives.js';
-import { readMedia } from '../../../devices/optical/media.js';
+import { driveRows } from '../../../app/disc.js';
 import { noArgs } from './shared.js';
 
 export async function discDrives(ctx: CliContext): Promise<ExitCode> {
   noArgs(ctx, 'drives');
-  const drives = await listDrives();
-  const rows = await Promise.all(drives.map(async (d) => {
-    try {
-      const r = await readMedia(ctx.runner, await resolveDrive(d.path), 0);
-      return { ...d, media: r.media.profile, status: r.media.status, sessions: r.media.sessions.length, volid: r.media.volid };
-    } catch (e) {
-      return { ...d, media: '', status: 'unreadable', sessions: 0, volid: '', problem: (e as Error).message };
-    }
-  }));
+  const rows = await driveRows(ctx.runner);
   if (ctx.options.json) {
     ctx.out(JSON.stringify({ drives: rows }, null, 2));
     return 0;

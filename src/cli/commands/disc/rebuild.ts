@@ -1,8 +1,7 @@
 /** `firstaid disc rebuild --drive D`: this week's staged days and writes onto a new disc. */
 import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
-import { planRebuild } from '../../../backup/discs/rebuild.js';
-import { writeDisc } from '../../../backup/discs/write.js';
+import { rebuildDisc } from '../../../app/disc.js';
 import { depsOf, driveOf, mediaBlocksOf, noArgs, stagingOf } from './shared.js';
 import { formatWrite } from './write.js';
 
@@ -11,12 +10,8 @@ export async function discRebuild(ctx: CliContext): Promise<ExitCode> {
   const drive = await driveOf(ctx);
   const staging = stagingOf(ctx);
   const today = new Date();
-  const plan = await planRebuild(staging, today);
-  const r = await writeDisc(depsOf(ctx), {
-    drive, mediaBlocks: mediaBlocksOf(ctx), entries: plan.entries, newDisc: true, close: false, date: today,
-    staged: { stagingDir: staging, days: plan.days },
-    ...(ctx.options.json ? {} : { onProgress: (p) => ctx.err(`  ${p.stage}: ${p.message}`) }),
-  });
+  const { days, gone, write: r } = await rebuildDisc(depsOf(ctx), drive, mediaBlocksOf(ctx), staging, today, ctx.options.json ? undefined : (p) => ctx.err(`  ${p.stage}: ${p.message}`));
+  const plan = { days, gone };
   if (ctx.options.json) {
     ctx.out(JSON.stringify({ rebuild: { days: plan.days.map((d) => d.toISOString().slice(0, 10)), gone: plan.gone, write: r } }, null, 2));
   } else {

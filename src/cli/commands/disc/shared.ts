@@ -8,6 +8,9 @@ import type { DiscDrive } from '../../../devices/optical/types.js';
 import { storeDirFor } from '../../../app/store.js';
 import { DEFAULT_STAGING_DIR } from '../../../backup/discs/staging-tree.js';
 import type { DiscDeps } from '../../../backup/discs/write.js';
+import { discDeps } from '../../../app/disc.js';
+
+export { mib } from '../../../app/disc.js';
 
 export const DISC_OPTIONS = {
   drive: { type: 'string' },
@@ -33,7 +36,7 @@ export function stagingOf(ctx: CliContext): string {
 }
 
 export function depsOf(ctx: CliContext): DiscDeps {
-  return { runner: ctx.runner, log: ctx.log };
+  return discDeps(ctx);
 }
 
 /** The backup store backup ids are read from: --backup-store, else the installation's own (read-only). */
@@ -49,5 +52,3 @@ export async function storeDirOf(ctx: CliContext): Promise<string> {
 export function noArgs(ctx: CliContext, verb: string): void {
   if (ctx.args.length > 1) throw new UsageError(`disc ${verb} takes no arguments.`, `Use: firstaid disc ${verb} --drive D`);
 }
-
-export const mib = (blocks: number) => `${((blocks * 2048) / 1048576).toFixed(1)} MiB`;

@@ -7,8 +7,8 @@ import type { CliContext } from '../../context.js';
 import { UsageError, type ExitCode, type FirstaidError } from '../../../core/errors.js';
 import type { DiscVerifyResult } from '../../../backup/discs/verify.js';
 import { parseSpaceId } from '../../../backup/spaces/ids.js';
-import { recordSources, resolveSources, stagedEntries } from '../../../backup/discs/layout.js';
-import { writeDisc, type WriteResult } from '../../../backup/discs/write.js';
+import type { WriteResult } from '../../../backup/discs/write.js';
+import { writeAndRecord, writeEntries } from '../../../app/disc.js';
 import { describeDrive } from '../../../devices/optical/drives.js';
 import { depsOf, driveOf, mediaBlocksOf, mib, stagingOf, storeDirOf } from './shared.js';
 import { formatVerify } from './verify.js';
@@ -37,15 +37,14 @@ export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {})
   const staging = stagingOf(ctx);
   const needsStore = sources.some((s) => parseSpaceId(s) && !s.startsWith('/') && !s.startsWith('.'));
   const storeDir = needsStore ? await storeDirOf(ctx) : null;
-  const entries = [...(await resolveSources(sources, storeDir, date)), ...(await stagedEntries(staging, date))];
+  const entries = await writeEntries(sources, storeDir, staging, date);
   if (entries.length === 0) throw new UsageError('disc write needs at least one SOURCE (a backup id or a directory).', 'Use: firstaid disc write --drive D SOURCE...');
   if (!(await confirm(ctx, `Write ${entries.length} source(s) to ${describeDrive(drive)}?`))) {
     ctx.out('Nothing was written.');
     return 1;
   }
-  const r = await writeDisc(depsOf(ctx), {
-    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, ecc: ctx.flags.ecc === true, date,
-    staged: { stagingDir: staging, days: [date] },
+  const r = await writeAndRecord(depsOf(ctx), {
+    drive, mediaBlocks: mediaBlocksOf(ctx), entries, newDisc: ctx.flags.new === true, close: opts.close ?? false, ecc: ctx.flags.ecc === true, date, staging,
     ...(ctx.options.json ? {} : { onProgress: (p) => ctx.err(`  ${p.stage}: ${p.message}`) }),
   }).catch((e: unknown) => {
     // A failed check: the result names the damage; printed with the error (one JSON document).
@@ -57,7 +56,6 @@ export async function discWrite(ctx: CliContext, opts: { close?: boolean } = {})
     return null;
   });
   if (r === null) return 1;
-  if (!r.dryRun) await recordSources(staging, date, entries.filter((e) => !e.hostPath.startsWith(`${staging}/`)));
   ctx.out(ctx.options.json ? JSON.stringify({ write: r }, null, 2) : formatWrite(r));
   return 0;
 }

@@ -1,6 +1,6 @@
-/** What the peers verbs share: the pool from --peers, the staging dir from --staging. */
+/** What the peers verbs share: the pool from --peers (else DEFAULT_POOL_FILE), the staging dir from --staging. */
 import type { CliContext } from '../../context.js';
-import { UsageError } from '../../../core/errors.js';
+import { DEFAULT_POOL_FILE } from '../../../app/peers.js';
 import { DEFAULT_STAGING_DIR } from '../../../backup/discs/staging-tree.js';
 import { readPoolFile } from '../../../backup/peers/pool-file.js';
 import type { Pool } from '../../../backup/peers/pool.js';
@@ -13,8 +13,7 @@ export const PEERS_OPTIONS = {
 
 export function poolPath(ctx: CliContext): string {
   const p = ctx.flags.peers;
-  if (typeof p !== 'string' || p === '') throw new UsageError('The peers commands need a pool file.', 'Give it with --peers FILE (JSON: {"peers": [...]}).');
-  return p;
+  return typeof p === 'string' && p !== '' ? p : DEFAULT_POOL_FILE;
 }
 
 export function loadPool(ctx: CliContext): Promise<Pool> {
