@@ -21,7 +21,7 @@ test('stale data-disk UUID in fstab: fix --yes, then the image boots to BOOT-OK'
     const out = execFileSync(join(REPO, 'bin', 'firstaid'), ['fix', 'fstab', '--yes', '--image', img.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.match(out, /Fixed and verified/);
     assert.match(out, /Backup: fstab\//);
-    const verdict = await bootCheck(img.path, { timeoutSec: 150 });
+    const verdict = await bootCheck(img.path);
     assert.equal(verdict, 'BOOT-OK');
   } finally {
     img.dispose();
@@ -39,7 +39,7 @@ test('uefi, a data disk that is gone for good (nothing can replace it): fix --ye
     const out = execFileSync(join(REPO, 'bin', 'firstaid'), ['fix', 'fstab', '--yes', '--image', img.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     assert.match(out, /Fixed and verified/);
     assert.equal(readRootFile(img.path, img.info.ROOT_PART, 'etc/fstab'), `${fstab}${line.replace('defaults', 'defaults,nofail,x-systemd.device-timeout=10s')}\n`);
-    assert.equal(await bootCheck(img.path, { timeoutSec: 150 }), 'BOOT-OK');
+    assert.equal(await bootCheck(img.path), 'BOOT-OK');
   } finally {
     img.dispose();
   }
