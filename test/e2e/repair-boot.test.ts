@@ -18,7 +18,7 @@ import { readRootBytes, readRootFile, writeRootFile } from '../integration/fstab
 import { sevenFstabFaults } from '../integration/repair-faults.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
-const NEEDS = needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup', 'mdir', 'grub-script-check'] });
+const NEEDS = needs({ root: true, loop: true, tools: ['qemu-system-x86_64', 'losetup', 'mdir', 'mcopy', 'fusefat', 'mkfs.vfat', 'grub-script-check'] });
 
 function fix(plugin: string, image: string): string {
   const r = spawnSync(join(REPO, 'bin', 'firstaid'), ['fix', plugin, '--yes', '--image', image], { encoding: 'utf8' });
