@@ -33,7 +33,7 @@ describe('grub fix boots again', NEEDS, () => {
         assert.match(r.stdout, finding);
         assert.match(r.stdout, /Fixed and verified/);
         assert.match(r.stdout, /Backup: grub\//);
-        assert.equal(await bootCheck(img.path, { timeoutSec: 180 }), 'BOOT-OK');
+        assert.equal(await bootCheck(img.path), 'BOOT-OK');
       } finally {
         img.dispose();
       }

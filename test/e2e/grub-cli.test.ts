@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
-import { readRange, sha256 as sha, treeListing } from '../helpers/bytes.js';
-import { breakImage, fixtureImage, type FixtureImage } from '../helpers/images.js';
-import { openImageContext } from '../integration/grub-context.js';
+import { breakImage, fixtureImage } from '../helpers/images.js';
+import { bootAreas } from '../integration/grub-context.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const NEEDS = needs({ root: true, loop: true, tools: ['losetup', 'mdir', 'mcopy', 'fusefat', 'mkfs.vfat', 'grub-script-check', 'sha256sum'] });
@@ -19,25 +18,6 @@ const fileSha = (p: string) => execFileSync('sha256sum', [p], { encoding: 'utf8'
 function firstaid(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(join(REPO, 'bin', 'firstaid'), args, { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-
-
-/** First MiB, the bios_grub partition, the ESP partition, and a hash listing (with modes) of /boot/grub. */
-async function snapshot(img: FixtureImage) {
-  const c = await openImageContext(img.path, { writable: false });
-  try {
-    const sys = c.ctx.system;
-    const bg = sys.biosGrub;
-    return {
-      firstMiB: sha(readRange(img.path, 0, 1024 * 1024)),
-      biosGrub: bg && bg.start !== null ? sha(readRange(img.path, bg.start, bg.size)) : null,
-      esp: sys.esp && sys.esp.start !== null ? sha(readRange(img.path, sys.esp.start, sys.esp.size)) : null,
-      grubTree: treeListing(await c.ctx.target.resolve('/boot/grub')),
-    };
-  } finally {
-    await c.close();
-  }
 }
 
 describe('grub through the CLI', NEEDS, () => {
@@ -50,17 +30,17 @@ describe('grub through the CLI', NEEDS, () => {
     try {
       await breakImage(img.path, 'mbr-code');
       await breakImage(img.path, 'efi-binary');
-      const broken = await snapshot(img);
+      const broken = await bootAreas(img.path);
       const fix = firstaid('fix', 'grub', '--image', img.path, '--yes');
       assert.equal(fix.status, 0, `${fix.stdout}\n${fix.stderr}`);
       const id = /firstaid revert (grub\/\S+)/.exec(fix.stdout)?.[1];
       assert.ok(id, fix.stdout);
-      const fixed = await snapshot(img);
+      const fixed = await bootAreas(img.path);
       assert.notEqual(fixed.firstMiB, broken.firstMiB);
       assert.notEqual(fixed.esp, broken.esp);
       const rev = firstaid('revert', id!, '--image', img.path, '--yes');
       assert.equal(rev.status, 0, `${rev.stdout}\n${rev.stderr}`);
-      const after = await snapshot(img);
+      const after = await bootAreas(img.path);
       assert.equal(after.firstMiB, broken.firstMiB, 'first MiB');
       assert.equal(after.biosGrub, broken.biosGrub, 'bios_grub partition');
       assert.equal(after.esp, broken.esp, 'ESP partition');

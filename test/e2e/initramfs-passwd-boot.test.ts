@@ -27,7 +27,7 @@ describe('initramfs and passwd fixes boot', NEEDS, () => {
       assert.equal(r.status, 0, r.stdout + r.stderr);
       assert.match(r.stdout, /Fixed and verified: Rebuild 1 initrd/);
       const t0 = Date.now();
-      assert.equal(await bootCheck(img.path, { timeoutSec: 240 }), 'BOOT-OK');
+      assert.equal(await bootCheck(img.path), 'BOOT-OK');
       console.log(`# initramfs boot: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     } finally {
       img.dispose();

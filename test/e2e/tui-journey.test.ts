@@ -130,7 +130,7 @@ test('TUI journey at 80x25 TERM=linux: fix grub, boot, revert', needs({ root: tr
     await one.waitFor('FIRSTAID-EXIT=0', 30_000);
     one.kill();
 
-    const verdict = await bootCheck(img.path, { timeoutSec: 150 });
+    const verdict = await bootCheck(img.path);
     assert.equal(verdict, 'BOOT-OK');
 
     two.start(cmd);

@@ -25,6 +25,8 @@ export interface ImageInfo {
   DATA_PART: string;
   DATA_UUID: string;
   KERNEL: string;
+  /** The guest's systemd DefaultDeviceTimeoutSec, in seconds. */
+  DEVICE_TIMEOUT: string;
 }
 
 export interface FixtureImage {
@@ -78,12 +80,17 @@ export async function breakImage(path: string, mode: string): Promise<void> {
 
 export type BootVerdict = string;
 
-/** Boots the image in QEMU (snapshot mode) and returns the verdict line, e.g. "BOOT-OK". */
-export async function bootCheck(path: string, opts: { timeoutSec?: number } = {}): Promise<BootVerdict> {
+/**
+ * Boots the image in QEMU (snapshot mode) and returns the verdict line, e.g. "BOOT-OK".
+ * firmware: SeaBIOS or OVMF (default: by the image's type; a hybrid image boots either way).
+ * timeoutSec: leave it unset - boot-check.sh sizes its limit to the image's device timeout, so
+ * a slow (loaded) host still boots, and a device that never comes still ends in EMERGENCY-MODE.
+ */
+export async function bootCheck(path: string, opts: { timeoutSec?: number; firmware?: 'bios' | 'uefi' } = {}): Promise<BootVerdict> {
+  const args = ['-q', ...(opts.firmware ? [opts.firmware === 'bios' ? '-b' : '-u'] : []), ...(opts.timeoutSec ? ['-t', String(opts.timeoutSec)] : []), path];
   try {
-    const { stdout } = await pexec(join(FIXTURES, 'boot-check.sh'), ['-q', '-t', String(opts.timeoutSec ?? 240), path], {
-      timeout: ((opts.timeoutSec ?? 240) + 30) * 1000,
-    });
+    // boot-check.sh enforces its own limit; this one only catches boot-check.sh itself hanging.
+    const { stdout } = await pexec(join(FIXTURES, 'boot-check.sh'), args, { timeout: ((opts.timeoutSec ?? 900) + 60) * 1000 });
     return stdout.trim();
   } catch (err) {
     const out = (err as { stdout?: string }).stdout;

@@ -1,6 +1,7 @@
 /**
  * firstaid diagnose / fix fstab / revert on real fixture images (root, loop devices): the stale
- * data-disk UUID, an ESP UUID, garbage, a full disk; read-only diagnosis and idempotence by hash.
+ * data-disk UUID, an ESP UUID, garbage, a / line nothing can resolve, a full disk; read-only
+ * diagnosis and idempotence by hash.
  */
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import { assertNothingLeft, build, loggedCommands, runFirstaid, sandbox } from '
 import { readRootBytes, readRootFile, sha256, withPartition, writeRootFile } from './fstab-image.js';
 import type { Finding, FixResult } from '../../src/rescue-plugins/types.js';
 
-const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'mdir'] });
+const N = needs({ root: true, loop: true, tools: ['losetup', 'lsblk', 'blkid', 'mdir', 'tune2fs'] });
 
 interface DiagnoseJson { system: { id: string; name: string }; plugins: { pluginId: string; findings: Finding[]; error?: unknown }[] }
 
@@ -158,6 +159,31 @@ describe('fstab on fixture images', N, () => {
       const rv = await runFirstaid(['revert', id, '--image', img.path], { sandbox: sb });
       assert.equal(rv.code, 0, rv.stdout + rv.stderr);
       assert.ok(readRootBytes(img.path, root, 'etc/fstab').equals(garbage), 'revert restores the garbage byte for byte');
+      assertNothingLeft(img.path, sb);
+    } finally {
+      sb.dispose();
+      img.dispose();
+    }
+  });
+
+  test('a / line nothing can resolve (the root filesystem lost its UUID): exit 1, the line and the next step named, the image byte-identical', async () => {
+    const img = fixtureImage('bios');
+    const sb = sandbox();
+    const root = img.info.ROOT_PART;
+    try {
+      // fstab still says UUID=<root's UUID>; the filesystem is there but has no UUID any more.
+      withPartition(img.path, root, () => undefined, { node: (dev) => execFileSync('tune2fs', ['-U', 'clear', dev], { stdio: 'ignore' }) });
+      const h0 = await sha256(img.path);
+      const r = await runFirstaid(['fix', 'fstab', '--yes', '--image', img.path], { sandbox: sb });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const uuid = img.info.ROOT_UUID;
+      assert.match(r.stdout, new RegExp(`BLOCKED: fstab line 3: UUID=${uuid} \\(/, needed to boot\\) resolves to nothing`));
+      assert.match(r.stdout, /the filesystem this installation was found on, has no UUID/);
+      assert.match(r.stdout, new RegExp(`give /dev/loop\\d+p${root} back the UUID the line names \\(tune2fs -U ${uuid} /dev/loop\\d+p${root}, unmounted`));
+      assert.match(r.stdout, /or name it by LABEL=rootfs in this line/);
+      assert.match(r.stdout, /nothing was changed/);
+      assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(await sha256(img.path), h0, 'the image is byte-identical');
       assertNothingLeft(img.path, sb);
     } finally {
       sb.dispose();

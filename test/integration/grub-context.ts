@@ -9,6 +9,7 @@ import { openTargetSession } from '../../src/devices/session.js';
 import { buildPluginContext } from '../../src/rescue-plugins/flow.js';
 import type { MountedSystem, TargetSession } from '../../src/devices/types.js';
 import type { PluginContext } from '../../src/rescue-plugins/types.js';
+import { readRange, sha256, treeListing } from '../helpers/bytes.js';
 
 export interface GrubTestContext {
   ctx: PluginContext;
@@ -33,5 +34,29 @@ export async function openImageContext(file: string, o: { writable: boolean; rea
   } catch (err) {
     await teardown.runAll();
     throw err;
+  }
+}
+
+export interface BootAreas {
+  firstMiB: string;
+  biosGrub: string | null;
+  esp: string | null;
+  grubTree: string[];
+}
+
+/** What the grub fix may change, byte for byte: the first MiB, the bios_grub and ESP partitions, /boot/grub (with modes). */
+export async function bootAreas(image: string): Promise<BootAreas> {
+  const c = await openImageContext(image, { writable: false });
+  try {
+    const sys = c.ctx.system;
+    const bg = sys.biosGrub;
+    return {
+      firstMiB: sha256(readRange(image, 0, 1024 * 1024)),
+      biosGrub: bg && bg.start !== null ? sha256(readRange(image, bg.start, bg.size)) : null,
+      esp: sys.esp && sys.esp.start !== null ? sha256(readRange(image, sys.esp.start, sys.esp.size)) : null,
+      grubTree: treeListing(await c.ctx.target.resolve('/boot/grub')),
+    };
+  } finally {
+    await c.close();
   }
 }

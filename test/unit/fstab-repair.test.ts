@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planFstab } from '../../src/rescue-plugins/fstab/plan.js';
 import type { Finding, Plan } from '../../src/rescue-plugins/types.js';
-import { check, detected, disk, HEALTHY, DATA_UUID, ESP_UUID, ROOT_UUID } from './fstab-fakes.js';
+import { check, detected, disk, HEALTHY, DATA_UUID, ESP_UUID, ROOT_REF, ROOT_UUID } from './fstab-fakes.js';
 
 const STALE = '11111111-2222-3333-4444-555555555555';
 const ROOT = `UUID=${ROOT_UUID} / ext4 errors=remount-ro 0 1\n`;
@@ -106,6 +106,23 @@ test('a kernel name nothing identifies: nofail and a short device timeout; for /
   assert.equal(r.blockers.length, 1);
   assert.match(r.blockers[0]!, /needed to boot/);
   assert.match(r.blockers[0]!, /by hand/);
+});
+
+test('a stale / line while the root filesystem has no UUID (cleared): no edit, a blocker naming the root and the next step', () => {
+  const devs = disk();
+  devs[0]!.children[1]!.uuid = null;
+  const noUuid = { ...ROOT_REF, uuid: null };
+  for (const spec of [`UUID=${STALE}`, '/dev/sda2']) {
+    const p = planOf(`${spec} / ext4 errors=remount-ro 0 1\n` + ESP + DATA, { devices: devs, root: noUuid });
+    assert.equal(p.actions.filter((a) => a.kind === 'edit-file').length, 0, spec);
+    assert.equal(p.blockers.length, 1, spec);
+    assert.match(p.blockers[0]!, /fstab line 1: .*\/, needed to boot/);
+    assert.match(p.blockers[0]!, /LABEL=rootfs/);
+    if (spec.startsWith('UUID=')) assert.match(p.blockers[0]!, new RegExp(`tune2fs -U ${STALE} /dev/loop0p2`));
+    else assert.match(p.blockers[0]!, /tune2fs -U random \/dev\/loop0p2/);
+  }
+  const f = detected(check(`UUID=${STALE} / ext4 errors=remount-ro 0 1\n` + ESP + DATA, { devices: devs, root: noUuid }));
+  assert.match(f[0]!.evidence.join('\n'), /\/dev\/loop0p2 .*, the filesystem this installation was found on, has no UUID/);
 });
 
 test('a stale UUID on a non-root line with nothing to remap to: nofail + device timeout; / and /usr never', () => {

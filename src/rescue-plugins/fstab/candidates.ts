@@ -22,6 +22,8 @@ export interface CandidateChoice {
   pick: CandidateFs | null;
   all: CandidateFs[];
   why: string;
+  /** The right filesystem is known but has no UUID, so no UUID= can name it (the root line only). */
+  unnamed?: CandidateFs;
 }
 
 function mib(bytes: number): string {
@@ -66,6 +68,8 @@ export function findCandidate(e: FstabEntry, facts: CandidateFacts, claimed: Rea
     // The root entry: the filesystem this installation was found on is the answer, with certainty.
     const d = flat.find((x) => x.path === root.device);
     if (d && d.uuid) return { pick: candidateOf(d), all: [candidateOf(d)], why: `${describeFs(candidateOf(d))} is the filesystem this installation was found on` };
+    // Not another filesystem in its place: the root is right here, it just cannot be named by UUID=.
+    if (d) return { pick: null, all: [], unnamed: candidateOf(d), why: `${describeFs(candidateOf(d))}, the filesystem this installation was found on, has no UUID for the line to name` };
   }
   const wantType = e.vfstype;
   const own = facts.ownMountPrefix;

@@ -10,7 +10,7 @@ import { resolveSpec } from '../../devices/resolve-spec.js';
 import type { FstabEntry } from '../../devices/fstab-parse.js';
 import { isSwap, lineTag } from './common.js';
 import { hasOption, isKnownFsType, isNetwork, isPseudo, sameFormat } from './options.js';
-import { candidateOf, describeFs, findCandidate, isKernelName, type CandidateChoice, type CandidateFacts } from './candidates.js';
+import { candidateOf, describeFs, findCandidate, isKernelName, type CandidateChoice, type CandidateFacts, type CandidateFs } from './candidates.js';
 
 /** Mount points that nofail cannot make optional: without them there is no system to boot. */
 export const NEVER_NOFAIL = new Set(['/', '/usr']);
@@ -149,6 +149,15 @@ function lastResort(e: FstabEntry): string {
   return `Nothing identifies the right filesystem, so the line gets nofail and a short device timeout (x-systemd.device-timeout=): the boot goes on without it and the finding stays visible.`;
 }
 
+/** The next step when the right filesystem is known but has no UUID (cleared, or never set). */
+function nameByHand(e: FstabEntry, c: CandidateFs): string {
+  const uuid = /^UUID=(.+)$/.exec(e.spec)?.[1];
+  const give = uuid
+    ? `give ${c.device} back the UUID the line names (tune2fs -U ${uuid} ${c.device}, unmounted; root=UUID= in grub.cfg names it too)`
+    : `give ${c.device} a UUID (tune2fs -U random ${c.device}, unmounted) and name it by UUID= in this line`;
+  return `${give}${c.label ? `, or name it by LABEL=${c.label} in this line` : ''}.`;
+}
+
 function addKernelName(e: FstabEntry, dev: BlockDevice | null, cand: CandidateChoice, add: AddFinding): void {
   const evidence = [lineTag(e), dev
     ? `${e.spec} is ${describeFs(candidateOf(dev))} in this system, not the ${e.vfstype} filesystem the line expects: kernel device names follow the order disks are found in.`
@@ -167,7 +176,7 @@ function addKernelName(e: FstabEntry, dev: BlockDevice | null, cand: CandidateCh
     return;
   }
   if (NEVER_NOFAIL.has(e.file)) {
-    evidence.push(`${e.file} is needed to boot, so nofail is no repair: name its filesystem by UUID= by hand (blkid lists them).`);
+    evidence.push(`${e.file} is needed to boot, so nofail is no repair: ${cand.unnamed ? nameByHand(e, cand.unnamed) : 'name its filesystem by UUID= by hand (blkid lists them).'}`);
     add({ id: `fstab.kernel-name:${e.lineNo}`, title: `fstab line ${e.lineNo}: kernel device name ${e.spec} (${e.file}, needed to boot) cannot be matched`, state: 'detected', severity: 'blocker', evidence, fixable: false, data });
     return;
   }
@@ -192,7 +201,9 @@ function addUnresolved(e: FstabEntry, cand: CandidateChoice, add: AddFinding): v
     return;
   }
   if (needed) {
-    evidence.push(`${e.file} is needed to boot, so neither nofail nor commenting it out is a repair: find the disk (is it connected?) or restore its filesystem.`);
+    evidence.push(cand.unnamed
+      ? `${e.file} is needed to boot, so nofail is no repair: ${nameByHand(e, cand.unnamed)}`
+      : `${e.file} is needed to boot, so neither nofail nor commenting it out is a repair: find the disk (is it connected?) or restore its filesystem.`);
     add({ id: `fstab.unresolved-source:${e.lineNo}`, title: `fstab line ${e.lineNo}: ${e.spec} (${e.file}, needed to boot) resolves to nothing`, state: 'detected', severity: 'blocker', evidence, fixable: false, data });
     return;
   }
