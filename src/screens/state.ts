@@ -46,13 +46,24 @@ interface ScreenModule {
 
 const SCREENS: Record<ScreenName, ScreenModule> = { menu, systems, overview, detail, confirm, secret, progress, result, revert, log, help, copyoff, discs };
 
+/** What quitting now does to the running job, in its own terms. */
+function quitNote(s: State): string {
+  const spec = s.task?.spec;
+  if (spec?.kind === 'disc' && (spec.job.op === 'write' || spec.job.op === 'rebuild')) {
+    return 'A disc write cannot be stopped midway (the disc would be unusable): firstaid quits as soon as the write and its check end.';
+  }
+  if (spec?.kind === 'disc' && spec.job.op === 'stage') return 'Staging stops now: the peer being copied gets no stage indicator, so it is staged again next time.';
+  if (spec?.kind === 'archive') return 'The archive being made is cancelled: nothing partial is left under its final name at the destination.';
+  return 'If you quit now, the running step is cancelled safely: what it changed is restored from the backup before firstaid exits.';
+}
+
 function dialogModel(s: State): ScreenModel | null {
   const d = s.dialog;
   if (!d) return null;
   const id = s.backupId ?? '';
   switch (d.kind) {
     case 'quit':
-      return { title: 'Quit?', lines: confirmLines('Work is running: quit anyway? y/N', d, [{ text: 'If you quit now, the running step is cancelled safely: what it changed is restored from the backup before firstaid exits.' }]), hints: CONFIRM_HINTS };
+      return { title: 'Quit?', lines: confirmLines('Work is running: quit anyway? y/N', d, [{ text: quitNote(s) }]), hints: CONFIRM_HINTS };
     case 'revert':
       return { title: 'Revert?', lines: confirmLines(`Revert backup ${id}?`, d, [{ text: 'Every file and disk range in this backup directory is put back exactly as it was before the fix. firstaid first checks that the files are still what the fix left there.' }]), hints: CONFIRM_HINTS };
     case 'force':
