@@ -135,6 +135,12 @@ test('discs: drives and the staged day, a drive\'s media, write with size, progr
     assert.match(f, /\[#+-+\] +25%/, 'a gauge');
     f = await see(h, /ETA \d+:\d\d/);
     assert.equal(h.quit.called, false);
+    // Quitting asks, and says a burn is not cut short; "n" goes back to the write.
+    h.write('q');
+    await see(h, 'A disc write cannot be stopped midway');
+    h.write('n');
+    await see(h, 'Writing: 25.0%, 4.0x');
+    assert.equal(h.quit.called, false);
     gate.release();
     f = await see(h, '[DONE] Wrote a new session FIRSTAID_20261202: 1.8 MiB of 3906.3 MiB free.');
     assert.match(f, /backup grub\/20261201T204500Z-1a2b3c/);
