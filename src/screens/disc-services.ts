@@ -33,8 +33,8 @@ export interface DiscWhere {
   revertFromDisc(drive: string, backupId: string, force: boolean, onProgress: OnProgress, signal: AbortSignal): Promise<RevertResult>;
 }
 
-/** A file pseudo-drive's capacity: a DVD, as the CLI's default (--media). */
-const MEDIA_BLOCKS = parseMedia(undefined).blocks;
+/** A file pseudo-drive's capacity, from the medium chosen on the drives screen (the CLI's --media). */
+const blocksOf = (job: { media: string }) => parseMedia(job.media).blocks;
 
 function discReporter(onProgress: OnProgress): OnDiscProgress {
   return (p) => {
@@ -98,7 +98,7 @@ export async function runDisc(ctx: CliContext, where: DiscWhere, job: DiscJob, o
     case 'drives':
       return { rows: await driveRows(ctx.runner), staged: await stagedToday(job.staging, date) };
     case 'status':
-      return discStatus(ctx.runner, await resolveDrive(job.drive), MEDIA_BLOCKS);
+      return discStatus(ctx.runner, await resolveDrive(job.drive), blocksOf(job));
     case 'sources': {
       const staged = await stagedToday(job.staging, date);
       if (!where.storeDir) return { backups: [], staged };
@@ -117,12 +117,12 @@ export async function runDisc(ctx: CliContext, where: DiscWhere, job: DiscJob, o
       onProgress({ step: 'Reading the sources' });
       const entries = await writeEntries(await hostSources(where, job.sources), where.storeDir, job.staging, date);
       if (entries.length === 0) throw new FirstaidError('nothing-to-write', 'Nothing was chosen, and nothing is staged for today.', 'Choose a backup or a directory.');
-      return summary(await writeAndRecord(deps, { drive, mediaBlocks: MEDIA_BLOCKS, entries, newDisc: job.newDisc, staging: job.staging, date, onProgress: discReporter(onProgress) }));
+      return summary(await writeAndRecord(deps, { drive, mediaBlocks: blocksOf(job), entries, newDisc: job.newDisc, staging: job.staging, date, onProgress: discReporter(onProgress) }));
     }
     case 'verify':
-      return verifyDisc(deps, { drive: await resolveDrive(job.drive), mediaBlocks: MEDIA_BLOCKS, onProgress: (m) => onProgress({ step: `Verifying: ${m}` }) });
+      return verifyDisc(deps, { drive: await resolveDrive(job.drive), mediaBlocks: blocksOf(job), onProgress: (m) => onProgress({ step: `Verifying: ${m}` }) });
     case 'rebuild': {
-      const r = await rebuildDisc(deps, await resolveDrive(job.drive), MEDIA_BLOCKS, job.staging, date, discReporter(onProgress));
+      const r = await rebuildDisc(deps, await resolveDrive(job.drive), blocksOf(job), job.staging, date, discReporter(onProgress));
       return summary(r.write, { days: r.days.map((d) => d.toISOString().slice(0, 10)), gone: r.gone });
     }
     case 'eject':

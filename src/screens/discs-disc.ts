@@ -60,13 +60,13 @@ function act(s: State, key: (typeof ACTIONS)[number]['key']): State {
     case 'w':
       return runJob(setD(s, { view: 'write', picks: { backups: [], dirs: [] }, size: { status: 'idle' }, cursor: { ...d.cursor, write: 0 } }), { op: 'sources', staging: d.staging });
     case 'v':
-      return runJob(s, { op: 'verify', drive });
+      return runJob(s, { op: 'verify', drive, media: d.media });
     case 'b':
       if (d.status.status !== 'ready') return s;
       if (!s.systemId) return { ...s, notice: { text: 'Choose the system to revert first (main menu, Revert a repair).', tone: 'problem' } };
       return setD(s, { view: 'revert' });
     case 'n':
-      return setD(s, { confirm: { job: { op: 'rebuild', drive, staging: d.staging }, yes: false } });
+      return setD(s, { confirm: { job: { op: 'rebuild', drive, staging: d.staging, media: d.media }, yes: false } });
     case 'e':
       return runJob(s, { op: 'eject', drive });
   }
@@ -76,7 +76,7 @@ export function onKey(s: State, k: Key): State {
   const moved = moveCursor(cursorD(s), ACTIONS.length, k);
   if (moved !== null) return setCursorD(s, moved);
   if (k.name === 'escape') return setD({ ...s, notice: null }, { view: 'drives' });
-  if (isChar(k, 'l')) return runJob(s, { op: 'status', drive: s.discs.drive! });
+  if (isChar(k, 'l')) return runJob(s, { op: 'status', drive: s.discs.drive!, media: s.discs.media });
   // Nothing is done to a drive whose media is still being read (a job would replace that read).
   if (s.discs.status.status === 'loading') return s;
   if (k.name === 'enter') return act(s, ACTIONS[cursorD(s)]!.key);

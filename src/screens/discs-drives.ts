@@ -11,6 +11,7 @@ import { back, systemLabel, type State } from './nav.js';
 import { bytes } from './labels.js';
 import { cursorD, openDrive, runJob, setCursorD, setD } from './discs-nav.js';
 import type { StagedItem } from './discs-state.js';
+import { MEDIA_BLOCKS, mib } from '../devices/optical/capacity.js';
 
 export const TITLE = 'Discs (CD/DVD)';
 
@@ -27,7 +28,7 @@ export function stagedLines(s: State, staged: StagedItem[]): Line[] {
   ];
 }
 
-const HELP = ['Enter: this drive, its media and what to do with it.', 'An image file (new or written before) or a loop device serves as a drive.', 'Where peers are staged and the day\'s files are stored from. Enter to type.', 'Copy every ready peer of a pool file into today\'s staging dir.'];
+const HELP = ['Enter: this drive, its media and what to do with it.', 'An image file (new or written before) or a loop device serves as a drive.', 'The size of disc an image file stands for (a loop device has its own). Enter changes it.', 'Where peers are staged and the day\'s files are stored from. Enter to type.', 'Copy every ready peer of a pool file into today\'s staging dir.'];
 
 export function build(s: State): ScreenModel {
   const d = s.discs;
@@ -36,6 +37,7 @@ export function build(s: State): ScreenModel {
   const items = [
     ...rows.map((r) => `${r.path}  ${`${r.vendor} ${r.model}`.trim().slice(0, 24) || 'drive'}  ${r.status}${r.volid ? `  ${r.volid}` : ''}`),
     '[ Type a pseudo-drive: an image file or a loop device ]',
+    `Image file is a:  ${d.media} (${mib(MEDIA_BLOCKS[d.media] ?? 0)})`,
     `Staging dir:  ${d.editing?.field === 'staging' ? `> ${d.editing.text}_` : d.staging}`,
     '[ Stage from peers ]',
   ];
@@ -59,7 +61,7 @@ export function build(s: State): ScreenModel {
 export function onKey(s: State, k: Key): State {
   const d = s.discs;
   const rows = d.drives.status === 'ready' ? d.drives.value.rows : [];
-  const count = rows.length + 3;
+  const count = rows.length + 4;
   const moved = moveCursor(cursorD(s), count, k);
   if (moved !== null) return setCursorD(s, moved);
   if (k.name === 'escape') return back(s);
@@ -70,7 +72,11 @@ export function onKey(s: State, k: Key): State {
   switch (cur - rows.length) {
     case 0:
       return setD(s, { editing: { field: 'pseudo', text: d.drive && !d.drive.startsWith('/dev/sr') ? d.drive : '' } });
-    case 1:
+    case 1: {
+      const names = Object.keys(MEDIA_BLOCKS);
+      return setD(s, { media: names[(names.indexOf(d.media) + 1) % names.length]! });
+    }
+    case 2:
       return setD(s, { editing: { field: 'staging', text: d.staging } });
     default:
       return setD(s, { editing: { field: 'pool', text: d.pool } });

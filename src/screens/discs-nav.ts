@@ -38,7 +38,7 @@ export function runJob(s: State, job: DiscJob): State {
 
 /** The drive's screen, its media read afresh. */
 export function openDrive(s: State, drive: string): State {
-  return runJob(setD(s, { view: 'disc', drive, editing: null, size: { status: 'idle' } }), { op: 'status', drive });
+  return runJob(setD(s, { view: 'disc', drive, editing: null, size: { status: 'idle' } }), { op: 'status', drive, media: s.discs.media });
 }
 
 /** The Discs screens from the main menu: the drives and the day's staged files, read afresh. */

@@ -4,6 +4,7 @@ import type { StagedItem } from '../app/peers.js';
 import type { DiscVerifyResult } from '../backup/discs/verify.js';
 import type { EjectResult } from '../devices/optical/eject.js';
 import type { RevertResult, UserError } from './services.js';
+import { DEFAULT_MEDIA } from '../devices/optical/capacity.js';
 
 export type { DriveRow, DiscStatus, StagedItem, DiscVerifyResult, EjectResult };
 
@@ -29,13 +30,13 @@ export interface WriteSources {
 /** Work the screens ask for (TaskSpec kind 'disc'). */
 export type DiscJob =
   | { op: 'drives'; staging: string }
-  | { op: 'status'; drive: string }
+  | { op: 'status'; drive: string; media: string }
   | { op: 'sources'; staging: string }
   | { op: 'size'; sources: WriteSources; staging: string }
-  | { op: 'write'; drive: string; sources: WriteSources; newDisc: boolean; staging: string }
-  | { op: 'verify'; drive: string }
+  | { op: 'write'; drive: string; sources: WriteSources; newDisc: boolean; staging: string; media: string }
+  | { op: 'verify'; drive: string; media: string }
   | { op: 'revert'; drive: string; backupId: string; force?: boolean }
-  | { op: 'rebuild'; drive: string; staging: string }
+  | { op: 'rebuild'; drive: string; staging: string; media: string }
   | { op: 'eject'; drive: string }
   | { op: 'stage'; pool: string; staging: string };
 
@@ -102,6 +103,8 @@ export interface DiscsState {
   editing: { field: 'pseudo' | 'staging' | 'pool' | 'dir'; text: string } | null;
   staging: string;
   pool: string;
+  /** The medium an image file pseudo-drive stands for (--media of the CLI): its capacity. */
+  media: string;
   drives: Load<DrivesValue>;
   drive: string | null;
   status: Load<DiscStatus>;
@@ -117,7 +120,7 @@ export interface DiscsState {
 
 export function initialDiscs(staging: string, pool: string): DiscsState {
   return {
-    view: 'drives', cursor: { drives: 0, disc: 0, write: 0, revert: 0 }, editing: null, staging, pool,
+    view: 'drives', cursor: { drives: 0, disc: 0, write: 0, revert: 0 }, editing: null, staging, pool, media: DEFAULT_MEDIA,
     drives: { status: 'idle' }, drive: null, status: { status: 'idle' }, sources: { status: 'idle' },
     picks: { backups: [], dirs: [] }, newDisc: false, size: { status: 'idle' }, confirm: null, progress: null, done: null,
   };

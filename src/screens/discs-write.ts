@@ -32,7 +32,7 @@ function choose(s: State, picks: WriteSources): State {
 }
 
 export function writeJob(s: State, newDisc = s.discs.newDisc): DiscJob {
-  return { op: 'write', drive: s.discs.drive!, sources: s.discs.picks, newDisc, staging: s.discs.staging };
+  return { op: 'write', drive: s.discs.drive!, sources: s.discs.picks, newDisc, staging: s.discs.staging, media: s.discs.media };
 }
 
 function items(s: State): Item[] {

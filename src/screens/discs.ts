@@ -155,7 +155,7 @@ function afterDone(s: State): State {
   const d = s.discs;
   const n = setD(s, { done: null });
   if (d.done?.kind === 'stage' || !d.drive) return runJob(setD(n, { view: 'drives' }), { op: 'drives', staging: d.staging });
-  return runJob(setD(n, { view: d.view === 'revert' && d.done?.kind === 'revert' && d.done.r.ok ? 'disc' : d.view === 'write' && d.done?.kind === 'write' ? 'disc' : d.view }), { op: 'status', drive: d.drive });
+  return runJob(setD(n, { view: d.view === 'revert' && d.done?.kind === 'revert' && d.done.r.ok ? 'disc' : d.view === 'write' && d.done?.kind === 'write' ? 'disc' : d.view }), { op: 'status', drive: d.drive, media: d.media });
 }
 
 function doneKey(s: State, k: Key): State {

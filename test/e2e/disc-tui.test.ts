@@ -94,6 +94,11 @@ test('TUI: write a backup to a file pseudo-drive, verify it, revert from it', ne
     await con.waitFor('Evidence for', 60_000);
     con.keys('Enter');
     await con.waitFor('[ Type a pseudo-drive: an image file or a loop device ]', 60_000);
+    // The image file stands for a CD-R 80 (Enter walks cd650, cd700, dvd, ...).
+    con.keys('Down');
+    await con.waitFor('Image file is a:  dvd (4482.6 MiB)');
+    for (let i = 0; i < 4; i++) con.keys('Enter');
+    await con.waitFor('Image file is a:  cd700 (703.1 MiB)');
     // The staging dir: the test's own, not the live system's.
     con.keys('Down', 'Enter');
     await con.waitFor('Staging dir:  > /var/lib/firstaid/staging_');
@@ -112,20 +117,21 @@ test('TUI: write a backup to a file pseudo-drive, verify it, revert from it', ne
     let s = await con.waitFor('[STAGED] localpeer: 2 file(s)', 60_000);
     assert.match(s, /Staged into .*staging/);
     con.keys('Enter');
-    s = await con.waitFor('localpeer: 2 file(s), ', 30_000);
+    s = await con.waitFor('goes on the next disc:', 30_000);
     assert.match(s, /Staged for today \(\d{4}-\d\d-\d\d\), goes on the next disc:/);
-    con.keys('Up', 'Up', 'Enter');
+    assert.match(s, /localpeer: 2 file\(s\), /);
+    con.keys('Up', 'Up', 'Up', 'Enter');
     await con.waitFor('Pseudo-drive: > _');
     con.text(iso);
     con.keys('Enter');
     s = await con.waitFor('Media: [BLANK]', 60_000);
-    assert.match(s, /Sessions: 0 {3}Used: 0\.0 MiB {3}Free: 4482\.6 MiB/, 'a file pseudo-drive is a DVD');
+    assert.match(s, /Sessions: 0 {3}Used: 0\.0 MiB {3}Free: 703\.1 MiB/, 'the file pseudo-drive is the CD chosen');
 
     con.keys('w');
     await con.waitFor(`[ ] ${space.id}`, 60_000);
     con.keys('Space');
     s = await con.waitFor('[FITS]', 60_000);
-    assert.match(s, /\[FITS\] \d+ file\(s\), about [\d.]+ MiB of 4482\.6 MiB free/);
+    assert.match(s, /\[FITS\] \d+ file\(s\), about [\d.]+ MiB of 703\.1 MiB free/);
     con.keys('Down', 'Down', 'Down', 'Enter');
     await con.waitFor(`Write 1 source(s) and 1 staged item(s) to ${iso}?`);
     con.keys('y');

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderApp, assertConsoleSafe, DOWN, ENTER, ESC, type Harness } from './screens-harness.js';
+import { renderApp, assertConsoleSafe, DOWN, ENTER, ESC, UP, type Harness } from './screens-harness.js';
 import { Gate, standIn } from './screens-standin.js';
 import { FirstaidError } from '../../src/core/errors.js';
 import type { OnProgress, Services } from '../../src/screens/services.js';
@@ -145,7 +145,7 @@ test('discs: drives and the staged day, a drive\'s media, write with size, progr
     f = await see(h, '[DONE] Wrote a new session FIRSTAID_20261202: 1.8 MiB of 3906.3 MiB free.');
     assert.match(f, /backup grub\/20261201T204500Z-1a2b3c/);
     assert.match(f, /\[INTACT\] 1 session\(s\), 9 file\(s\) read back \(kernel-iso9660\), 1 backup\(s\)/);
-    assert.deepEqual(jobs.find((j) => j.op === 'write'), { op: 'write', drive: '/dev/sr0', sources: { backups: [ID], dirs: ['/home'] }, newDisc: false, staging: '/var/lib/firstaid/staging' });
+    assert.deepEqual(jobs.find((j) => j.op === 'write'), { op: 'write', drive: '/dev/sr0', sources: { backups: [ID], dirs: ['/home'] }, newDisc: false, staging: '/var/lib/firstaid/staging', media: 'dvd' });
     h.write(ENTER);
     await mediaRead(h, reads, 2);
     assert.equal(jobs.at(-1)?.op, 'status', 'the media is read again after a write');
@@ -161,7 +161,12 @@ test('discs: a pseudo-drive typed; too big; verify names damaged files, their ba
   });
   const h = await toDrives(services);
   try {
-    h.write(`${DOWN}${ENTER}`);
+    // The medium an image file stands for: Enter walks cd650, cd700, dvd, dvd-dl, bd.
+    await see(h, 'Image file is a:  dvd (4482.6 MiB)');
+    h.write(`${DOWN}${DOWN}${ENTER}${ENTER}${ENTER}${ENTER}`);
+    await see(h, 'Image file is a:  cd700 (703.1 MiB)');
+    assert.match(h.frame(), /size of disc an image file stands for/);
+    h.write(`${UP}${ENTER}`);
     await see(h, 'Pseudo-drive: > _');
     h.write(`/srv/q.iso${ENTER}`);
     let f = await see(h, 'Discs (CD/DVD) - /srv/q.iso');
@@ -179,7 +184,8 @@ test('discs: a pseudo-drive typed; too big; verify names damaged files, their ba
     assert.match(f, /grub\/20261201T204500Z-1a2b3c\]: md5 mismatch, sha256 differs/);
     assert.match(f, /Unreadable sectors: blocks 300\.\.315/);
     assert.match(f, /Backup grub\/20261201T204500Z-1a2b3c fails its own check/);
-    assert.deepEqual(jobs.find((j) => j.op === 'verify'), { op: 'verify', drive: '/srv/q.iso' });
+    assert.deepEqual(jobs.find((j) => j.op === 'verify'), { op: 'verify', drive: '/srv/q.iso', media: 'cd700' });
+    assert.deepEqual(jobs.find((j) => j.op === 'status'), { op: 'status', drive: '/srv/q.iso', media: 'cd700' }, 'the media read against the chosen capacity');
   } finally {
     h.unmount();
   }
@@ -262,7 +268,7 @@ test('discs: stage from peers asks for the pool file, shows each peer, then what
   });
   const h = await toDrives(services);
   try {
-    h.write(`${DOWN}${DOWN}${DOWN}${ENTER}`);
+    h.write(`${DOWN}${DOWN}${DOWN}${DOWN}${ENTER}`);
     await see(h, 'Pool file: > /etc/firstaid/peers.json_');
     h.write(ENTER);
     let f = await see(h, '127.0.0.2: staging 1.0 KiB of 4.0 KiB');
