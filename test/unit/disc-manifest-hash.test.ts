@@ -77,6 +77,13 @@ test('many bytes are hashed on two threads, the results in order', async () => {
     assert.deepEqual(got, files.map((f) => sha(readFileSync(f.path))));
     assert.ok(stats.helperFiles > 0 && stats.helperFiles < files.length, `the helper hashed ${stats.helperFiles}`);
     await assert.rejects(hashFiles([...files, { path: join(base, 'gone'), size: 1 }]), /ENOENT/);
+
+    // Big files through openssl (a runner given); one it cannot read is hashed here and reported.
+    const runner = new Runner({ log: new SessionLog() });
+    const viaOpenssl = { helperFiles: 0, opensslFiles: 0 };
+    assert.deepEqual(await hashFiles(files, { runner, stats: viaOpenssl }), files.map((f) => sha(readFileSync(f.path))));
+    assert.equal(viaOpenssl.opensslFiles, 3, 'the three files of 4 MB and more');
+    await assert.rejects(hashFiles([...files, { path: join(base, 'gone'), size: 5 << 20 }], { runner }), /ENOENT.*gone/);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -84,7 +84,7 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
   // needs only the manifest's size, the same with every sha256 still zeros): on the other core.
   const files = await planFiles(req.entries);
   const toHash = files.filter((f) => !f.sha256).length;
-  const hashing = hashPlanned(files);
+  const hashing = hashPlanned(files, deps.runner);
   hashing.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
   let work: string | null = null;
   try {
