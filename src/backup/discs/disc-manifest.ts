@@ -67,7 +67,7 @@ export interface PlannedFile extends DiscFile {
  * A file whose bytes no longer match its name ends up on the disc under the right hash, so the
  * check after the write (which reads the disc back against the disc manifest) fails and says so.
  */
-async function knownObjects(spaceDir: string): Promise<Map<string, number | null>> {
+export async function knownObjects(spaceDir: string): Promise<Map<string, number | null>> {
   const known = new Map<string, number | null>();
   let m;
   try {
