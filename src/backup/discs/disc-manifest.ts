@@ -2,7 +2,9 @@
  * The firstaid disc manifest: one per session, at /FIRSTAID/session-<stamp>-s<N>.json on the disc.
  * Every file the session added (path on the disc, size, sha256, the backup space it belongs to),
  * so a disc can be checked file by file without the originals. Validated on every read: a
- * damaged manifest is reported, never a source of paths outside the disc tree.
+ * damaged manifest is reported, never a source of paths outside the disc tree. A backup space's
+ * object files are content-addressed: their sha256 is their name (not read again); the rest is
+ * hashed before the write, while the drive is checked and the image sized.
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
