@@ -51,9 +51,17 @@ if (!phase) {
   process.exit(0);
 }
 const base = process.env.FA_BENCH_BASE!;
+/** CPU seconds of this process and its waited-for children (xorriso, openssl): /proc/self/stat. */
+const cpu = (): number => {
+  const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100; // utime stime cutime cstime, in ticks of 1/100 s
+};
+const cpuOf: number[] = [];
 const time = async <T>(fn: () => Promise<T> | T): Promise<[number, T]> => {
   const t = process.hrtime.bigint();
+  const c = cpu();
   const r = await fn();
+  cpuOf.push(cpu() - c);
   return [Number(process.hrtime.bigint() - t) / 1e9, r];
 };
 
@@ -92,7 +100,7 @@ if (phase === 'build') {
   // Rounds of the four phases, alternated: on a shared 2-core machine one run swings by a third
   // (others' work); the medians are compared. Nothing is deleted until the end (ext4 with
   // discard: deleting 300 MB slowed whatever ran next).
-  const rounds: { bare: number; write: number; sha: number; verify: number }[] = [];
+  const rounds: { bare: number; write: number; sha: number; verify: number; cpuBare: number; cpuWrite: number; cpuSha: number; cpuVerify: number }[] = [];
   let v: Awaited<ReturnType<typeof verifyDisc>> | undefined;
   let iso = '';
   for (let r = 0; r < ROUNDS; r++) {
@@ -108,7 +116,8 @@ if (phase === 'build') {
     if (!result.ok) throw new Error(`verify failed: ${result.summary}`);
     v = result;
     execFileSync('sync'); // the verify's extracted copy, written and deleted: not the next round's cost
-    rounds.push({ bare, write, sha, verify });
+    const [cpuBare, cpuWrite, cpuSha, cpuVerify] = cpuOf.splice(0) as [number, number, number, number];
+    rounds.push({ bare, write, sha, verify, cpuBare, cpuWrite, cpuSha, cpuVerify });
   }
   const median = (k: keyof (typeof rounds)[number]) => {
     const xs = rounds.map((r) => r[k]).sort((x, y) => x - y);
@@ -125,6 +134,8 @@ if (phase === 'build') {
   console.log(`  firstaid write      ${f(write)} s   ratio ${f(write / bare)}x  (goal <= 1.1x; hashing for the disc manifest included, check excluded) (${each('write')}; per round ${rounds.map((r) => f(r.write / r.bare)).join(' ')})`);
   console.log(`  sha256sum image     ${f(sha)} s   (${each('sha')})`);
   console.log(`  firstaid verify     ${f(verify)} s   ratio ${f(verify / sha)}x  (goal <= 1.3x; check_media + check_md5_r + read-back + space verify) (${each('verify')}; per round ${rounds.map((r) => f(r.verify / r.sha)).join(' ')})`);
+  const [cb, cw, cs, cv] = (['cpuBare', 'cpuWrite', 'cpuSha', 'cpuVerify'] as const).map(median) as [number, number, number, number];
+  console.log(`  CPU (with children) bare ${f(cb)} s, write ${f(cw)} s (${f(cw / cb)}x), sha256sum ${f(cs)} s, verify ${f(cv)} s (${f(cv / cs)}x): what load does not change`);
   console.log(`  write + check       ${f(write + verify)} s   ratio ${f((write + verify) / bare)}x to the bare write`);
   console.log(`  peak RSS            ${rss.toFixed(0)} MB  (goal <= 100 MB; xorriso's own not counted)`);
   console.log(`  load average        ${load(loadBefore)} before, ${load(loadavg())} after (2 cores here: other work skews one run)`);
