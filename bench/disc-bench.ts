@@ -2,11 +2,11 @@
  * Disc speed and memory, one run: about 300 MB (a backup space and a directory) written to a
  * file pseudo-drive, against a bare xorriso run of the same dirs; the disc verify against
  * `sha256sum` of the image; the peak RSS of this process (xorriso is a child: not counted).
- *   node --import tsx bench/disc-bench.ts [--dir /var/tmp] [--mb 300] [--keep]
+ *   node --import tsx bench/disc-bench.ts [--dir /var/tmp] [--mb 300] [--rounds 3] [--keep]
  * Goals: write <= 1.1x bare xorriso, verify <= 1.3x sha256sum, peak RSS <= 100 MB.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync, readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -33,8 +33,9 @@ if (!process.env.FA_BENCH_BUNDLED) {
   process.exit(r.status ?? 1);
 }
 
-const { values } = parseArgs({ options: { dir: { type: 'string', default: '/var/tmp' }, mb: { type: 'string', default: '300' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { dir: { type: 'string', default: '/var/tmp' }, mb: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } } });
 const MB = Number(values.mb);
+const ROUNDS = Math.max(1, Number(values.rounds));
 const phase = process.env.FA_BENCH_PHASE;
 if (!phase) {
   // A child builds the data (its memory must not count), a fresh one measures.
@@ -50,9 +51,17 @@ if (!phase) {
   process.exit(0);
 }
 const base = process.env.FA_BENCH_BASE!;
+/** CPU seconds of this process and its waited-for children (xorriso, openssl): /proc/self/stat. */
+const cpu = (): number => {
+  const f = readFileSync('/proc/self/stat', 'utf8').slice(readFileSync('/proc/self/stat', 'utf8').lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100; // utime stime cutime cstime, in ticks of 1/100 s
+};
+const cpuOf: number[] = [];
 const time = async <T>(fn: () => Promise<T> | T): Promise<[number, T]> => {
   const t = process.hrtime.bigint();
+  const c = cpu();
   const r = await fn();
+  cpuOf.push(cpu() - c);
   return [Number(process.hrtime.bigint() - t) / 1e9, r];
 };
 
@@ -85,28 +94,49 @@ if (phase === 'build') {
   execFileSync('sh', ['-c', 'find "$1" "$2" -type f -exec cat {} + > /dev/null', 'sh', spaceDir, dir]);
   process.env.FIRSTAID_WORK_DIR = base;
 
-  const bareIso = join(base, 'bare.iso');
-  const [bare] = await time(() => execFileSync('xorriso', ['-abort_on', 'FAILURE', '-md5', 'on', '-outdev', `stdio:${bareIso}`, '-volid', 'BARE', '-joliet', 'on', '-map', spaceDir, '/a', '-map', dir, '/b', '-commit'], { stdio: 'ignore' }));
-  rmSync(bareIso);
-  execFileSync('sync');
-
-  const iso = join(base, 'disc.iso');
-  const drive = await resolveDrive(iso);
   const date = new Date();
   const entries = await resolveSources([id, dir], storeDir, date);
-  const [write] = await time(() => writeDisc({ runner, log }, { drive, mediaBlocks: 2_295_104, entries, newDisc: false, close: false, date, staged: null, check: false }));
-  execFileSync('sync');
-  const [sha] = await time(() => execFileSync('sha256sum', [iso], { stdio: 'ignore' }));
-  const [verify, v] = await time(() => verifyDisc({ runner, log }, { drive, mediaBlocks: 2_295_104 }));
-  if (!v.ok) throw new Error(`verify failed: ${v.summary}`);
+  const loadBefore = loadavg();
+  // Rounds of the four phases, alternated: on a shared 2-core machine one run swings by a third
+  // (others' work); the medians are compared. Nothing is deleted until the end (ext4 with
+  // discard: deleting 300 MB slowed whatever ran next).
+  const rounds: { bare: number; write: number; sha: number; verify: number; cpuBare: number; cpuWrite: number; cpuSha: number; cpuVerify: number }[] = [];
+  let v: Awaited<ReturnType<typeof verifyDisc>> | undefined;
+  let iso = '';
+  for (let r = 0; r < ROUNDS; r++) {
+    const bareIso = join(base, `bare-${r}.iso`);
+    const [bare] = await time(() => execFileSync('xorriso', ['-abort_on', 'FAILURE', '-md5', 'on', '-outdev', `stdio:${bareIso}`, '-volid', 'BARE', '-joliet', 'on', '-map', spaceDir, '/a', '-map', dir, '/b', '-commit'], { stdio: 'ignore' }));
+    execFileSync('sync');
+    iso = join(base, `disc-${r}.iso`);
+    const drive = await resolveDrive(iso);
+    const [write] = await time(() => writeDisc({ runner, log }, { drive, mediaBlocks: 2_295_104, entries, newDisc: false, close: false, date, staged: null, check: false }));
+    execFileSync('sync');
+    const [sha] = await time(() => execFileSync('sha256sum', [iso], { stdio: 'ignore' }));
+    const [verify, result] = await time(() => verifyDisc({ runner, log }, { drive, mediaBlocks: 2_295_104 }));
+    if (!result.ok) throw new Error(`verify failed: ${result.summary}`);
+    v = result;
+    execFileSync('sync'); // the verify's extracted copy, written and deleted: not the next round's cost
+    const [cpuBare, cpuWrite, cpuSha, cpuVerify] = cpuOf.splice(0) as [number, number, number, number];
+    rounds.push({ bare, write, sha, verify, cpuBare, cpuWrite, cpuSha, cpuVerify });
+  }
+  const median = (k: keyof (typeof rounds)[number]) => {
+    const xs = rounds.map((r) => r[k]).sort((x, y) => x - y);
+    return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
+  };
+  const [bare, write, sha, verify] = (['bare', 'write', 'sha', 'verify'] as const).map(median) as [number, number, number, number];
   const rss = process.resourceUsage().maxRSS / 1024;
   const imageMb = Number(execFileSync('stat', ['-c', '%s', iso], { encoding: 'utf8' })) / 1048576;
   const f = (x: number) => x.toFixed(2);
-  console.log(`disc-bench: ${imageMb.toFixed(0)} MB image (${v.filesChecked} files: a backup space and a directory)`);
-  console.log(`  bare xorriso write  ${f(bare)} s`);
-  console.log(`  firstaid write      ${f(write)} s   ratio ${f(write / bare)}x  (goal <= 1.1x; hashing for the disc manifest included, check excluded)`);
-  console.log(`  sha256sum image     ${f(sha)} s`);
-  console.log(`  firstaid verify     ${f(verify)} s   ratio ${f(verify / sha)}x  (goal <= 1.3x; check_media + check_md5_r + read-back + space verify)`);
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  const each = (k: keyof (typeof rounds)[number]) => rounds.map((r) => f(r[k])).join(' ');
+  console.log(`disc-bench: ${imageMb.toFixed(0)} MB image (${v!.filesChecked} files: a backup space and a directory), ${ROUNDS} round(s), medians`);
+  console.log(`  bare xorriso write  ${f(bare)} s   (${each('bare')})`);
+  console.log(`  firstaid write      ${f(write)} s   ratio ${f(write / bare)}x  (goal <= 1.1x; hashing for the disc manifest included, check excluded) (${each('write')}; per round ${rounds.map((r) => f(r.write / r.bare)).join(' ')})`);
+  console.log(`  sha256sum image     ${f(sha)} s   (${each('sha')})`);
+  console.log(`  firstaid verify     ${f(verify)} s   ratio ${f(verify / sha)}x  (goal <= 1.3x; check_media + check_md5_r + read-back + space verify) (${each('verify')}; per round ${rounds.map((r) => f(r.verify / r.sha)).join(' ')})`);
+  const [cb, cw, cs, cv] = (['cpuBare', 'cpuWrite', 'cpuSha', 'cpuVerify'] as const).map(median) as [number, number, number, number];
+  console.log(`  CPU (with children) bare ${f(cb)} s, write ${f(cw)} s (${f(cw / cb)}x), sha256sum ${f(cs)} s, verify ${f(cv)} s (${f(cv / cs)}x): what load does not change`);
   console.log(`  write + check       ${f(write + verify)} s   ratio ${f((write + verify) / bare)}x to the bare write`);
   console.log(`  peak RSS            ${rss.toFixed(0)} MB  (goal <= 100 MB; xorriso's own not counted)`);
+  console.log(`  load average        ${load(loadBefore)} before, ${load(loadavg())} after (2 cores here: other work skews one run)`);
 }

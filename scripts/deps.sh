@@ -2,7 +2,7 @@
 # deps.sh runtime|test - install the Debian packages firstaid needs (runtime) or its tests need
 # (test = runtime + test bed), skipping apt entirely when all are already there.
 set -euo pipefail
-RUNTIME=(util-linux eject fdisk mount e2fsprogs dosfstools mtools fusefat attr grub-common grub2-common grub-pc-bin grub-efi-amd64-bin xorriso tar openssh-client gzip zstd xz-utils bzip2 efibootmgr rsync par2 dvdisaster)
+RUNTIME=(util-linux eject openssl fdisk mount e2fsprogs dosfstools mtools fusefat attr grub-common grub2-common grub-pc-bin grub-efi-amd64-bin xorriso tar openssh-client gzip zstd xz-utils bzip2 efibootmgr rsync par2 dvdisaster)
 TEST=(parted debootstrap qemu-system-x86 ovmf tmux kmod ca-certificates openssh-server fuse3 python3-fusepy cpio python3 acl squashfs-tools)
 case ${1:-runtime} in
   runtime) WANT=("${RUNTIME[@]}") ;;

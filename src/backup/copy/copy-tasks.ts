@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { BlobStore, type PutFileResult } from '../objects/blobs.js';
+import { hashFile } from '../objects/hash-file.js';
 import { restoreEntry } from './tree-entry.js';
 import type { ManifestObject } from '../spaces/types.js';
 
@@ -31,6 +32,8 @@ export interface CopyTaskTypes {
   put: { item: string; result: PutFileResult };
   /** A tree entry put back from the space's objects. */
   restore: { item: RestoreItem; result: null };
+  /** A host file's sha256 (its path below root; a disc manifest's files). */
+  hash: { item: string; result: string };
 }
 export type CopyTaskKind = keyof CopyTaskTypes;
 export type CopyItem<K extends CopyTaskKind> = CopyTaskTypes[K]['item'];
@@ -44,6 +47,7 @@ export const copyTasks: { [K in CopyTaskKind]: CopyTask<K> } = {
     restoreEntry(blobs, r.entry, join(ctx.root, r.entry.name), r.present, r.pack);
     return null;
   },
+  hash: (_blobs, ctx, rel) => hashFile(join(ctx.root, rel)),
 };
 
 /**
@@ -53,6 +57,7 @@ export const copyTasks: { [K in CopyTaskKind]: CopyTask<K> } = {
 export const endCopyBatch: { [K in CopyTaskKind]: (blobs: BlobStore, ok: boolean) => void } = {
   put: (blobs, ok) => (ok ? blobs.endPack() : blobs.abortPack()),
   restore: (blobs) => blobs.closePacks(),
+  hash: () => undefined,
 };
 
 /**

@@ -58,12 +58,12 @@ export interface ShareOptions {
  * The helper's entry: embedded in the single executable (scripts/package.mjs), bundled beside
  * the product, or loaded through tsx from the sources.
  */
-function defaultHelperUrl(): HelperEntry {
+export function defaultHelperUrl(): HelperEntry {
   if (sea.isSea()) return { source: sea.getAsset('copy-worker.cjs', 'utf8'), key: 'sea:copy-worker.cjs' };
   return import.meta.url.endsWith('.ts') ? new URL('./copy-worker.from-source.mjs', import.meta.url) : new URL('./copy-worker.mjs', import.meta.url);
 }
 
-function revive(e: NonNullable<BatchReply['error']>): NodeJS.ErrnoException {
+export function revive(e: NonNullable<BatchReply['error']>): NodeJS.ErrnoException {
   const err: NodeJS.ErrnoException = new Error(e.message);
   if (e.code !== undefined) err.code = e.code;
   if (e.path !== undefined) err.path = e.path;

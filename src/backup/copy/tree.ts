@@ -149,8 +149,9 @@ export async function capture(blobs: BlobStore, runner: Runner, hostPath: string
     stats,
     // Each result goes into its entry as it comes (kept all at once, they weighed 5-11 MB).
     onResult: (k, r) => {
-      setFileEntry(entries[files[k]!]!, r!, packs);
-      blobs.wrote(r!.size);
+      const put = r as PutFileResult;
+      setFileEntry(entries[files[k]!]!, put, packs);
+      blobs.wrote(put.size);
     },
     keep: false,
     endBatch: (ok) => endCopyBatch.put(blobs, ok),

@@ -10,7 +10,7 @@ import { TargetRoot } from '../../core/target-root.js';
 import { hashFile } from '../objects/hash-file.js';
 import { openBackupStoreReadOnly } from '../spaces/store.js';
 import type { DiscDrive } from '../../devices/optical/types.js';
-import type { DiscFile, DiscManifest } from './disc-manifest.js';
+import { knownObjects, type DiscFile, type DiscManifest } from './disc-manifest.js';
 import { extractDir } from './disc-read.js';
 import { checkByExtents } from './extent-read.js';
 import type { DiscDeps } from './write.js';
@@ -84,6 +84,23 @@ async function tryKernelMount(deps: DiscDeps, drive: DiscDrive, mnt: string): Pr
   return r.exitCode === 0;
 }
 
+/**
+ * The files of a backup whose own verify passed that the verify has hashed already: object
+ * files its manifest names, whose sha256 in the disc manifest is their name. Read once, not twice.
+ */
+async function judgedBySpaces(root: string, backups: ReaderResult['backups'], files: DiscFile[]): Promise<Set<DiscFile>> {
+  const out = new Set<DiscFile>();
+  for (const b of backups.filter((x) => x.ok)) {
+    const known = await knownObjects(join(root, b.dir));
+    const objects = `${b.dir}/objects/`;
+    for (const f of files) {
+      if (f.backup !== b.id || !f.path.startsWith(objects) || !known.has(f.sha256)) continue;
+      if (posix.basename(f.path) === f.sha256 && posix.basename(posix.dirname(f.path)) === f.sha256.slice(0, 2) && posix.dirname(posix.dirname(f.path)) === `${b.dir}/objects`) out.add(f);
+    }
+  }
+  return out;
+}
+
 export async function readerCheck(deps: DiscDeps, drive: DiscDrive, manifests: DiscManifest[], work: string, say: (m: string) => void): Promise<ReaderResult> {
   const files = latestFiles(manifests);
   const backups = [...new Map(manifests.flatMap((m) => m.backups).map((b) => [b.id, b])).values()];
@@ -91,19 +108,23 @@ export async function readerCheck(deps: DiscDeps, drive: DiscDrive, manifests: D
   if (await tryKernelMount(deps, drive, mnt)) {
     const out: ReaderResult = { reader: 'kernel-iso9660', filesChecked: 0, damaged: [], backups: [], problems: [] };
     try {
-      await checkFiles(mnt, files, out);
+      // Each space verifies first; its objects are then not hashed a second time.
       await checkBackups(deps, mnt, backups, out);
+      const judged = await judgedBySpaces(mnt, out.backups, files);
+      await checkFiles(mnt, files.filter((f) => !judged.has(f)), out);
+      out.filesChecked += judged.size;
     } finally {
       await deps.runner.run('umount', [mnt], { readOnly: true, allowFailure: true });
     }
     return out;
   }
   // No kernel reader: every file read straight from its extents; only the backup spaces are
-  // extracted (xorriso, MD5s off), so each can verify against its own manifest.
-  // A backup's files are judged by the space's own verify of the extracted copy (its sha256s):
-  // hashing them here too would read them a second time for nothing.
+  // extracted (xorriso, MD5s off), so each can verify against its own manifest. A space's
+  // object files are judged by that verify of the extracted copy (hashing them here too would
+  // read them a second time); its other files (its manifest) are read here like the rest.
   const inSpaces = new Set(backups.map((b) => b.id));
-  const direct = await checkByExtents(deps, drive, files.filter((f) => f.backup === null || !inSpaces.has(f.backup)));
+  const isObject = (f: DiscFile) => f.backup !== null && inSpaces.has(f.backup) && /\/objects\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(f.path) && posix.basename(f.path) === f.sha256;
+  const direct = await checkByExtents(deps, drive, files.filter((f) => !isObject(f)));
   const out: ReaderResult = { reader: 'direct-read', filesChecked: direct.checked, damaged: direct.damaged, backups: [], problems: [] };
   for (const b of backups) {
     say(`reading backup ${b.id} back`);
@@ -112,9 +133,11 @@ export async function readerCheck(deps: DiscDeps, drive: DiscDrive, manifests: D
     await mkdir(root, { recursive: true });
     await extractDir(deps.runner, drive, b.dir, join(root, b.dir), false);
     await checkBackups(deps, root, [b], out);
-    // Name the files of a failing space as the disc manifest has them (missing or differing copies).
-    if (!out.backups.at(-1)!.ok) await checkFiles(root, files.filter((f) => f.backup === b.id), out);
-    else out.filesChecked += files.filter((f) => f.backup === b.id).length;
+    const mine = files.filter((f) => f.backup === b.id && isObject(f));
+    const judged = await judgedBySpaces(root, out.backups.slice(-1), mine);
+    // Name the objects of a failing space (or ones its manifest does not name) as the disc manifest has them.
+    await checkFiles(root, mine.filter((f) => !judged.has(f)), out);
+    out.filesChecked += judged.size;
     await rm(root, { recursive: true, force: true });
   }
   return out;

@@ -14,7 +14,7 @@ import { parseProgress, parseSpace } from '../../devices/optical/parse.js';
 import { problemLines, xorriso } from '../../devices/optical/xorriso.js';
 import type { DiscDrive, SpaceReport, WriteProgress } from '../../devices/optical/types.js';
 import { utcStamp } from '../spaces/ids.js';
-import { buildManifest, manifestDiscPath, type DiscManifest, type MapEntry } from './disc-manifest.js';
+import { hashPlanned, manifestDiscPath, manifestOf, planFiles, type DiscManifest, type MapEntry } from './disc-manifest.js';
 import { makeWorkDir, readContents } from './disc-read.js';
 import { verifyDisc, type DiscVerifyResult } from './verify.js';
 import { volidFor, writeStoreIndicator } from './layout.js';
@@ -44,6 +44,8 @@ export interface WriteRequest {
   ecc?: boolean;
   /** false only for bench/disc-bench.ts (timing the write alone): the CLI always checks. */
   check?: boolean;
+  /** Tests only: a fault put on the medium between the write and its check (a flipped byte). */
+  beforeCheck?: () => Promise<void> | void;
   onProgress?: (p: { stage: 'check' | 'hash' | 'size' | 'write' | 'verify'; message: string; progress?: WriteProgress }) => void;
 }
 
@@ -78,25 +80,33 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
   const say = req.onProgress ?? (() => undefined);
   if (req.entries.length === 0) throw new FirstaidError('nothing-to-write', 'There is nothing to write: no sources and no staged files for the day.', 'Name backup ids or directories to write.', 2);
   say({ stage: 'check', message: `checking ${drive.path}` });
-  await assertNotInUse(drive);
-  const contents = await readContents(deps.runner, drive, req.mediaBlocks);
-  const closedByFirstaid = contents.manifests.at(-1)?.closed === true;
-  const mode = assertMediaWritable(drive, contents.media, { newDisc: req.newDisc, closedByFirstaid });
-  if (mode === 'append' && contents.manifestProblems.length > 0) {
-    throw new FirstaidError('disc-damaged', `The disc in ${drive.path} looks like a firstaid disc but ${contents.manifestProblems.join('; ')}.`, 'Verify it (firstaid disc verify), then write a new disc (--new) or use another.');
-  }
-  if (req.ecc && mode !== 'new') throw eccUnavailable('the disc already holds sessions; ECC data only works on a new, closed disc (appending destroys it)');
-  const volid = volidFor(req.date);
-  // The session's number is in the name: two sessions written within one second must not share
-  // a manifest path (the newer tree would hide the older session's manifest).
-  const stamp = `${utcStamp(new Date())}-s${mode === 'new' ? 1 : contents.media.sessions.length + 1}`;
-  const manifestPath = manifestDiscPath(stamp);
-  const work = await makeWorkDir('write');
+  // The files are listed and hashed while the drive is checked and the image sized (the sizing
+  // needs only the manifest's size, the same with every sha256 still zeros): on the other core.
+  const files = await planFiles(req.entries);
+  const toHash = files.filter((f) => !f.sha256).length;
+  const hashing = hashPlanned(files, deps.runner);
+  hashing.catch(() => undefined); // awaited below; a refusal first must not leave it unhandled
+  let work: string | null = null;
   try {
-    say({ stage: 'hash', message: `hashing ${req.entries.length} source(s)` });
-    const manifest: DiscManifest = await buildManifest(req.entries, volid, req.close || req.ecc === true);
+    await assertNotInUse(drive);
+    const contents = await readContents(deps.runner, drive, req.mediaBlocks);
+    const closedByFirstaid = contents.manifests.at(-1)?.closed === true;
+    const mode = assertMediaWritable(drive, contents.media, { newDisc: req.newDisc, closedByFirstaid });
+    if (mode === 'append' && contents.manifestProblems.length > 0) {
+      throw new FirstaidError('disc-damaged', `The disc in ${drive.path} looks like a firstaid disc but ${contents.manifestProblems.join('; ')}.`, 'Verify it (firstaid disc verify), then write a new disc (--new) or use another.');
+    }
+    if (req.ecc && mode !== 'new') throw eccUnavailable('the disc already holds sessions; ECC data only works on a new, closed disc (appending destroys it)');
+    const volid = volidFor(req.date);
+    // The session's number is in the name: two sessions written within one second must not share
+    // a manifest path (the newer tree would hide the older session's manifest).
+    const stamp = `${utcStamp(new Date())}-s${mode === 'new' ? 1 : contents.media.sessions.length + 1}`;
+    const manifestPath = manifestDiscPath(stamp);
+    work = await makeWorkDir('write');
+    const closed = req.close || req.ecc === true;
+    const written = new Date();
     const manifestHost = join(work, 'manifest.json');
-    await writeFile(manifestHost, JSON.stringify(manifest) + '\n');
+    const placeholder = JSON.stringify(manifestOf(req.entries, files, volid, closed, written, true)) + '\n';
+    await writeFile(manifestHost, placeholder);
     const maps = mapArgs(req.entries, manifestHost, manifestPath);
     const head = mode === 'new'
       ? ['-md5', 'on', ...BANNED.flatMap((b) => ['-drive_class', 'banned', b]), '-outdev', drive.address]
@@ -119,14 +129,20 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     assertFits(drive, effective, freeBlocks);
     // An RS03 image has a medium's exact size (dvdisaster sized it to fit one): only the burn's padding is added.
     if (req.ecc && freeBlocks < ECC_MIN_BLOCKS + ECC_PAD_BLOCKS) throw eccUnavailable(`the medium has ${freeBlocks} blocks; an RS03 image needs ${ECC_MIN_BLOCKS} (a CD) at least`);
+    say({ stage: 'hash', message: `hashing ${toHash} file(s) for the disc manifest` });
+    await hashing;
+    const manifest: DiscManifest = manifestOf(req.entries, files, volid, closed, written);
+    const text = JSON.stringify(manifest) + '\n';
+    // Same length by construction; were it not, the sizing above would be wrong.
+    if (Buffer.byteLength(text) !== Buffer.byteLength(placeholder)) throw new Error('the disc manifest changed size after hashing');
+    await writeFile(manifestHost, text);
     const summary = {
       path: manifestPath, files: manifest.files.length, bytes: manifest.files.reduce((a, f) => a + f.size, 0),
       backups: manifest.backups.map((b) => b.id), directories: manifest.directories,
     };
     const base: WriteResult = { drive: drive.path, mode, volid, space, freeBlocks, manifest: summary, dryRun: deps.runner.dryRun, check: null, indicators: [] };
     const blank = mode === 'new' ? ['-blank', 'as_needed'] : [];
-    const close = req.close || req.ecc === true;
-    const args = [...head, ...blank, ...body, '-close', close ? 'on' : 'off', '-commit'];
+    const args = [...head, ...blank, ...body, '-close', closed ? 'on' : 'off', '-commit'];
     if (deps.runner.dryRun) {
       await deps.runner.run('xorriso', args); // recorded, not run
       return base;
@@ -163,6 +179,7 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     }
     deps.log.info(`disc ${drive.path}: session ${volid} written (${space.imageBlocks} blocks, ${summary.files} files)`);
     if (req.check === false) return base;
+    await req.beforeCheck?.();
     say({ stage: 'verify', message: 'checking the disc (every block, MD5s, every file)' });
     const check = await verifyDisc(deps, { drive, mediaBlocks: req.mediaBlocks });
     if (!check.ok) {
@@ -172,7 +189,8 @@ export async function writeDisc(deps: DiscDeps, req: WriteRequest): Promise<Writ
     for (const d of req.staged?.days ?? []) indicators.push(await writeStoreIndicator(req.staged!.stagingDir, d, volid));
     return { ...base, check, indicators };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await hashing.catch(() => undefined); // nothing still reads the sources when this returns
+    if (work) await rm(work, { recursive: true, force: true });
   }
 }
 
