@@ -70,6 +70,11 @@ function keepGuest(dir: string): void {
   console.log(`# the guest's config disk and variable store are kept in ${to}`);
 }
 
+/** Puts a host file on the config disk, where the script finds it as /run/autorun/NAME. */
+export function putGuestFile(g: Guest, host: string, name: string): void {
+  execFileSync('mcopy', ['-o', '-i', g.config, host, `::/${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+}
+
 /** A file the autorun script wrote to /run/autorun/out/NAME. */
 export function guestFile(g: Guest, name: string): string {
   const to = join(g.dir, `out-${name}`);
@@ -85,12 +90,35 @@ export interface GuestRun {
   poweredOff: boolean;
 }
 
+/** A further CD drive of the guest (/dev/sr1, /dev/sr2, ... in the order given). */
+export interface ExtraCd {
+  file: string;
+  /** 2048-byte blocks whose every read fails with EIO (QEMU's blkdebug under the drive). */
+  unreadable?: number[];
+}
+
+/** QEMU arguments for the extra CD drives, after the boot CD (SCSI target 0). */
+function extraCdArgs(g: Guest, cds: ExtraCd[]): string[] {
+  return cds.flatMap((cd, i) => {
+    const id = `cd${i + 1}`;
+    let file = cd.file;
+    if (cd.unreadable?.length) {
+      // blkdebug counts 512-byte sectors; raw-format's read events arm the rules (so format=raw on top).
+      const rules = join(g.dir, `${id}.blkdebug`);
+      writeFileSync(rules, cd.unreadable.map((b) => `[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "${b * 4}"\nonce = "off"\n`).join('\n'));
+      file = `blkdebug:${rules}:${cd.file}`;
+    }
+    return ['-drive', `file=${file},format=raw,if=none,id=${id},readonly=on,media=cdrom`, '-device', `scsi-cd,drive=${id},bus=scsi0.0,scsi-id=${i + 1},lun=0`];
+  });
+}
+
 /**
  * Boots the CD with `disk` as the first hard disk and the config disk, until it powers off.
+ * `cds`: more CD drives (/dev/sr1...), some with unreadable blocks.
  * About 2 minutes of guest CPU: on a quiet machine 2-3 minutes, on a busy one (load 15 on 2
  * cores) more than 10, hence the generous limit (FIRSTAID_GUEST_TIMEOUT seconds).
  */
-export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200)): Promise<GuestRun> {
+export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200), cds: ExtraCd[] = []): Promise<GuestRun> {
   const log = join(g.dir, 'serial.log');
   const args = [
     // One vCPU: on a busy host a descheduled second vCPU left the other spinning (soft lockups).
@@ -98,7 +126,8 @@ export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uef
     '-nographic', '-monitor', 'none', '-serial', `file:${log}`, '-nic', 'none', '-no-reboot',
     '-device', 'virtio-scsi-pci,id=scsi0',
     '-drive', `file=${rescueIso()},format=raw,if=none,id=cd0,readonly=on,media=cdrom`,
-    '-device', 'scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0',
+    '-device', 'scsi-cd,drive=cd0,bus=scsi0.0,scsi-id=0,lun=0,bootindex=0',
+    ...extraCdArgs(g, cds),
     '-drive', `file=${disk},format=raw,if=virtio`,
     '-drive', `file=${g.config},format=raw,if=virtio`,
   ];
