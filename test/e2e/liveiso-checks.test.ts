@@ -9,14 +9,20 @@
  *   backup the first belongs to, and only those.
  * - The host's ESP test (test/helpers/esp-exercise.ts), skipped on a host kernel without vfat,
  *   run with the guest kernel's vfat by the executable's runtime on the uefi fixture's ESP.
+ * - The screens on tty1, a real Linux console with the VGA font: the first frame's cells read
+ *   from /dev/vcsu1 and /dev/vcs1 (none drawn with the replacement glyph, learnt from a control
+ *   cell), a screendump through the QEMU monitor kept beside the serial logs, q as a key press.
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { fixtureImage, type FixtureImage } from '../helpers/images.js';
 import { bootRescue, guestFile, makeGuest, putGuestFile, type Guest, type GuestRun } from '../helpers/guest.js';
+import { TESTBED } from '../helpers/images.js';
+import { readCells } from '../helpers/vt-cells.js';
 import { buildExecutable } from '../helpers/sea.js';
 import { bundleEspCheck } from '../helpers/guest-esp.js';
 import { discEnv, type DiscEnv } from '../integration/disc-helpers.js';
@@ -37,6 +43,18 @@ s=$(date +%s); firstaid disc verify --drive /dev/sr0 > sr0.txt 2>&1; echo "exit=
 s=$(date +%s); firstaid disc verify --drive /dev/sr1 > sr1.txt 2>&1; echo "exit=$?" >> sr1.txt; t sr1 $s
 s=$(date +%s); firstaid disc verify --drive /dev/sr2 --json > sr2.json 2> sr2.err; echo "$?" > sr2.exit; t sr2-json $s
 s=$(date +%s); firstaid disc verify --drive /dev/sr2 > sr2.txt 2>&1; echo "exit=$?" >> sr2.txt; t sr2 $s
+# The screens on tty1, the VGA console with its own font. First a control: a character the font
+# cannot draw (U+1F600), to show the cell check finds one. The host takes a screendump and sends q.
+systemctl stop getty@tty1.service
+printf '\\033c\\360\\237\\230\\200 control\\n' > /dev/tty1; sleep 1
+cat /dev/vcsu1 > control.vcsu; cat /dev/vcs1 > control.vcs; printf '\\033c' > /dev/tty1
+s=$(date +%s)
+TERM=linux NO_COLOR=1 setsid -c firstaid < /dev/tty1 > /dev/tty1 2>&1 & tui=$!
+for i in $(seq 600); do grep -aq 'main menu' /dev/vcs1 && break; sleep 0.5; done
+sleep 2; cat /dev/vcsu1 > tty1.vcsu; cat /dev/vcs1 > tty1.vcs; t tui-first-frame $s
+echo "FIRSTAID-TUI: READY" > /dev/ttyS0
+how=killed; for i in $(seq 240); do kill -0 $tui 2>/dev/null || { how=key; break; }; sleep 0.5; done
+[ $how = key ] || kill $tui; wait $tui; echo "exit=$? by=$how" > tui.txt
 dmesg | grep -E 'sr[0-9]|I/O error|blk_update' | tail -40 > dmesg.txt
 sync
 `;
@@ -51,6 +69,7 @@ describe('the rescue CD: disc verify on real CD drives, kernel-vfat ESP access',
   let backupFile: string;
   let dirFile: string;
   let bad: number[];
+  let screendump: string;
 
   before(async () => {
     const exe = buildExecutable();
@@ -71,7 +90,17 @@ describe('the rescue CD: disc verify on real CD drives, kernel-vfat ESP access',
     img = fixtureImage('uefi');
     guest = makeGuest(SCRIPT, 'bios');
     putGuestFile(guest, bundleEspCheck(join(guest.dir, 'esp-check.cjs')), 'esp-check.cjs');
-    run = await bootRescue(guest, img.path, 'bios', undefined, [{ file: iso }, { file: iso, unreadable: bad }]);
+    screendump = join(TESTBED, 'logs', `rescue-tty1.${new Date().toISOString().replace(/[:.]/g, '')}.ppm`);
+    run = await bootRescue(guest, img.path, 'bios', undefined, {
+      cds: [{ file: iso }, { file: iso, unreadable: bad }],
+      hooks: [{
+        marker: 'FIRSTAID-TUI: READY',
+        run: async (monitor) => {
+          await monitor(`screendump ${screendump}`);
+          await monitor('sendkey q');
+        },
+      }],
+    });
     console.log(`# guest (BIOS, 3 CD drives): booted, checked and powered off in ${run.seconds.toFixed(0)} s`);
     try {
       console.log(`# guest step times (s): ${guestFile(guest, 'times.txt').trim().replace(/\n/g, ', ')}`);
@@ -143,6 +172,28 @@ describe('the rescue CD: disc verify on real CD drives, kernel-vfat ESP access',
     assert.ok(human.includes(`${backupFile}  [backup ${disc.backupId}]`), human);
     assert.ok(human.includes(dirFile), human);
     assert.match(human, /unreadable sectors: blocks \d+\.\.\d+/);
+  }));
+
+  test('the screens on tty1 (80x25, the console\'s font): every cell drawable, a screendump kept, q quits', check(() => {
+    const bytes = (name: string) => readFileSync(join(guest.dir, `out-${name}`));
+    guestFile(guest, 'control.vcsu');
+    guestFile(guest, 'control.vcs');
+    guestFile(guest, 'tty1.vcsu');
+    guestFile(guest, 'tty1.vcs');
+    // The control: U+1F600 at row 1, column 1 was replaced (vcsu no longer holds it); its glyph is the replacement.
+    const replacement = bytes('control.vcs')[0]!;
+    assert.notEqual(bytes('control.vcsu').readUInt32LE(0), 0x1f600, 'the console replaced the emoji');
+    const control = readCells(bytes('control.vcsu'), bytes('control.vcs'), 80, replacement);
+    assert.deepEqual(control.undrawable.map((c) => c.split(' ')[0]), ['1,1'], 'the check finds the control cell, and only it');
+    const frame = readCells(bytes('tty1.vcsu'), bytes('tty1.vcs'), 80, replacement);
+    writeFileSync(screendump.replace(/\.ppm$/, '.txt'), `${frame.rows.join('\n')}\n`);
+    console.log(`# tty1 screendump: ${screendump} (and .txt)`);
+    assert.equal(frame.rows.length, 25, 'an 80x25 console');
+    assert.ok(frame.rows.some((r) => r.includes('firstaid - main menu')), frame.rows.join('\n'));
+    assert.deepEqual(frame.undrawable, [], `cells the console could not draw:\n${frame.rows.join('\n')}`);
+    assert.ok(existsSync(screendump), 'the screendump through the QEMU monitor');
+    assert.match(readFileSync(screendump).subarray(0, 16).toString('latin1'), /^P6\s+\d+\s+\d+\s+255\s/);
+    assert.match(guestFile(guest, 'tui.txt'), /exit=0 by=key/, 'q (sent as a key press) quit the screens');
   }));
 
   test('the ESP test with the guest kernel\'s vfat, by the executable\'s runtime', check(() => {
