@@ -181,7 +181,9 @@ mkdir -p "$WORK/extra/live" "$WORK/extra/boot/grub"
 mv "$WORK/zz-firstaid.squashfs" "$WORK/extra/live/"
 grub_cfg > "$WORK/extra/boot/grub/grub.cfg"
 rm -f "$OUT.tmp"
-grub-mkrescue -o "$OUT.tmp" "$TREE" "$WORK/extra" -- -volid FIRSTAID_RESCUE 2> "$WORK/mkrescue.log" \
+# -md5 on: the session's MD5 tag and every file's MD5, so `firstaid disc verify /dev/sr0` on the
+# booted CD has something to check (without them it can only say "cannot be verified").
+grub-mkrescue -o "$OUT.tmp" "$TREE" "$WORK/extra" -- -volid FIRSTAID_RESCUE -md5 on 2> "$WORK/mkrescue.log" \
   || { cat "$WORK/mkrescue.log" >&2; die "grub-mkrescue failed"; }
 mv "$OUT.tmp" "$OUT"
 log "$OUT ($(du -h "$OUT" | cut -f1)) in $((SECONDS - t0)) s"

@@ -60,7 +60,10 @@ async function openKernel(o: Opts): Promise<EspAccess> {
   const { runner, partition, writable } = o;
   const dir = await mkdtemp(join(runtimeDir(), 'esp-'));
   try {
-    await runner.run('mount', ['-t', 'vfat', '-o', writable ? 'rw,nosuid,nodev' : 'ro,nosuid,nodev', partition.device, dir], { readOnly: !writable });
+    // -w: no fallback. Asked for read-write while the ESP is mounted read-only elsewhere, mount
+    // would mount it read-only with a warning, and the fix's first write fail with ENOENT
+    // (found in the rescue CD's guest).
+    await runner.run('mount', ['-t', 'vfat', ...(writable ? ['-w'] : []), '-o', writable ? 'rw,nosuid,nodev' : 'ro,nosuid,nodev', partition.device, dir], { readOnly: !writable });
   } catch (err) {
     await rmdir(dir).catch(() => undefined);
     throw err;

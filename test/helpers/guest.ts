@@ -6,7 +6,8 @@
  * writes under /run/autorun/out/ (the same disk, remounted read-write) is read back with mtools.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildExecutable, REPO } from './sea.js';
@@ -70,6 +71,11 @@ function keepGuest(dir: string): void {
   console.log(`# the guest's config disk and variable store are kept in ${to}`);
 }
 
+/** Puts a host file on the config disk, where the script finds it as /run/autorun/NAME. */
+export function putGuestFile(g: Guest, host: string, name: string): void {
+  execFileSync('mcopy', ['-o', '-i', g.config, host, `::/${name}`], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } });
+}
+
 /** A file the autorun script wrote to /run/autorun/out/NAME. */
 export function guestFile(g: Guest, name: string): string {
   const to = join(g.dir, `out-${name}`);
@@ -85,20 +91,81 @@ export interface GuestRun {
   poweredOff: boolean;
 }
 
+/** A further CD drive of the guest (/dev/sr1, /dev/sr2, ... in the order given). */
+export interface ExtraCd {
+  file: string;
+  /** 2048-byte blocks whose every read fails with EIO (QEMU's blkdebug under the drive). */
+  unreadable?: number[];
+}
+
+/** QEMU arguments for the extra CD drives, after the boot CD (SCSI target 0). */
+function extraCdArgs(g: Guest, cds: ExtraCd[]): string[] {
+  return cds.flatMap((cd, i) => {
+    const id = `cd${i + 1}`;
+    let file = cd.file;
+    if (cd.unreadable?.length) {
+      // blkdebug counts 512-byte sectors; raw-format's read events arm the rules (so format=raw on top).
+      const rules = join(g.dir, `${id}.blkdebug`);
+      writeFileSync(rules, cd.unreadable.map((b) => `[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "${b * 4}"\nonce = "off"\n`).join('\n'));
+      file = `blkdebug:${rules}:${cd.file}`;
+    }
+    return ['-drive', `file=${file},format=raw,if=none,id=${id},readonly=on,media=cdrom`, '-device', `scsi-cd,drive=${id},bus=scsi0.0,scsi-id=${i + 1},lun=0`];
+  });
+}
+
+/** One QEMU human-monitor command on the guest's monitor socket; its output. */
+function monitorCommand(sock: string, cmd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = createConnection(sock);
+    let buf = '';
+    let sent = false;
+    const timer = setTimeout(() => { c.destroy(); reject(new Error(`monitor: no answer to ${cmd}`)); }, 30_000);
+    c.on('error', (e) => { clearTimeout(timer); reject(e); });
+    c.on('data', (d: Buffer) => {
+      buf += d.toString('latin1');
+      if (!sent && buf.includes('(qemu) ')) {
+        sent = true;
+        buf = '';
+        c.write(`${cmd}\n`);
+      } else if (sent && buf.includes('(qemu) ')) {
+        clearTimeout(timer);
+        c.end();
+        resolve(buf.replace(/\(qemu\) $/, ''));
+      }
+    });
+  });
+}
+
+/** Something the host does while the guest runs, when the guest prints `marker` on the serial console. */
+export interface SerialHook {
+  marker: string;
+  run(monitor: (cmd: string) => Promise<string>): Promise<void>;
+}
+
+export interface BootMore {
+  /** More CD drives (/dev/sr1...), some with unreadable blocks. */
+  cds?: ExtraCd[];
+  /** Host actions on serial markers, through the QEMU monitor (a socket in the guest's folder). */
+  hooks?: SerialHook[];
+}
+
 /**
  * Boots the CD with `disk` as the first hard disk and the config disk, until it powers off.
  * About 2 minutes of guest CPU: on a quiet machine 2-3 minutes, on a busy one (load 15 on 2
  * cores) more than 10, hence the generous limit (FIRSTAID_GUEST_TIMEOUT seconds).
  */
-export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200)): Promise<GuestRun> {
+export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uefi', timeoutSec = Number(process.env.FIRSTAID_GUEST_TIMEOUT ?? 1200), more: BootMore = {}): Promise<GuestRun> {
   const log = join(g.dir, 'serial.log');
+  const sock = join(g.dir, 'monitor.sock');
+  const hooks = more.hooks ?? [];
   const args = [
     // One vCPU: on a busy host a descheduled second vCPU left the other spinning (soft lockups).
     '-accel', 'tcg', '-cpu', 'max', '-m', '1024', '-smp', '1',
-    '-nographic', '-monitor', 'none', '-serial', `file:${log}`, '-nic', 'none', '-no-reboot',
+    '-nographic', '-monitor', hooks.length ? `unix:${sock},server=on,wait=off` : 'none', '-serial', `file:${log}`, '-nic', 'none', '-no-reboot',
     '-device', 'virtio-scsi-pci,id=scsi0',
     '-drive', `file=${rescueIso()},format=raw,if=none,id=cd0,readonly=on,media=cdrom`,
-    '-device', 'scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0',
+    '-device', 'scsi-cd,drive=cd0,bus=scsi0.0,scsi-id=0,lun=0,bootindex=0',
+    ...extraCdArgs(g, more.cds ?? []),
     '-drive', `file=${disk},format=raw,if=virtio`,
     '-drive', `file=${g.config},format=raw,if=virtio`,
   ];
@@ -107,12 +174,30 @@ export async function bootRescue(g: Guest, disk: string, firmware: 'bios' | 'uef
   } else args.push('-machine', 'pc');
   const start = Date.now();
   let poweredOff = true;
+  let running = true;
+  const hookErrors: unknown[] = [];
+  // The hooks watch the serial log while the guest runs; each runs once.
+  const watch = (async () => {
+    const pending = [...hooks];
+    while (running && pending.length) {
+      await new Promise((r) => setTimeout(r, 500));
+      const text = existsSync(log) ? readFileSync(log, 'latin1') : '';
+      for (const h of pending.filter((x) => text.includes(x.marker))) {
+        pending.splice(pending.indexOf(h), 1);
+        await h.run((cmd) => monitorCommand(sock, cmd)).catch((e: unknown) => hookErrors.push(e));
+      }
+    }
+  })();
   try {
     await pexec('qemu-system-x86_64', args, { timeout: timeoutSec * 1000, killSignal: 'SIGKILL' });
   } catch (e) {
     if ((e as { killed?: boolean }).killed) poweredOff = false;
     else throw e;
+  } finally {
+    running = false;
+    await watch;
   }
+  if (hookErrors.length) throw hookErrors[0];
   const raw = readFileSync(log, 'latin1');
   // Kept as the run's artifact (the guest's folder goes with dispose()).
   mkdirSync(join(TESTBED, 'logs'), { recursive: true });

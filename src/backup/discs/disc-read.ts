@@ -9,9 +9,12 @@ import type { Runner } from '../../core/runner.js';
 import { readMedia, type MediaReading } from '../../devices/optical/media.js';
 import { problemLines, xorriso } from '../../devices/optical/xorriso.js';
 import type { DiscDrive } from '../../devices/optical/types.js';
+import { isFirstaidVolid } from '../../devices/optical/refusals.js';
 import { MANIFEST_DIR, parseDiscManifest, type DiscManifest } from './disc-manifest.js';
 
 export interface DiscContents extends MediaReading {
+  /** A session carries a firstaid backup disc's volume id (so it should hold a disc manifest). */
+  firstaid: boolean;
   manifests: DiscManifest[];
   /** Manifests that could not be read or parsed, named. */
   manifestProblems: string[];
@@ -44,8 +47,8 @@ export async function readContents(runner: Runner, drive: DiscDrive, mediaBlocks
   const reading = await readMedia(runner, drive, mediaBlocks);
   const manifests: DiscManifest[] = [];
   const manifestProblems: string[] = [];
-  const hasFirstaid = reading.media.sessions.some((s) => s.iso && s.volid.startsWith('FIRSTAID_'));
-  if (!hasFirstaid) return { ...reading, manifests, manifestProblems };
+  const firstaid = reading.media.sessions.some((s) => s.iso && isFirstaidVolid(s.volid));
+  if (!firstaid) return { ...reading, firstaid, manifests, manifestProblems };
   const dir = await makeWorkDir('manifests');
   try {
     const x = await extractDir(runner, drive, MANIFEST_DIR, join(dir, 'm'), true);
@@ -62,5 +65,5 @@ export async function readContents(runner: Runner, drive: DiscDrive, mediaBlocks
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { ...reading, manifests, manifestProblems };
+  return { ...reading, firstaid, manifests, manifestProblems };
 }

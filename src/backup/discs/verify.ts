@@ -23,8 +23,14 @@ export interface DamagedFile {
   why: string[];
 }
 
+/** intact: every check passed; damaged: a check failed; unverifiable: not a firstaid disc and no MD5s on it. */
+export type DiscVerdict = 'intact' | 'damaged' | 'unverifiable';
+
 export interface DiscVerifyResult {
   ok: boolean;
+  verdict: DiscVerdict;
+  /** A firstaid backup disc (a FIRSTAID_YYYYMMDD session, disc manifests). */
+  firstaidDisc: boolean;
   drive: string;
   sessions: DiscSession[];
   volid: string;
@@ -78,9 +84,11 @@ export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<Di
   const unreadable = media.regions.filter((r) => !r.good && r.quality !== 'untested' && r.quality !== 'off_track').map((r) => ({ lba: r.lba, blocks: r.blocks }));
   const badSessionTags = media.tags.filter((t) => !t.ok).map((t) => ({ lba: t.lba, blocks: t.blocks }));
   if (cm.exitCode !== 0 && unreadable.length === 0 && badSessionTags.length === 0) problems.push(`the block check failed (xorriso exit ${cm.exitCode})`);
-  if (media.tags.length === 0 && contents.media.sessions.some((s) => s.iso)) problems.push('no session MD5 tags found (not written with -md5 on?)');
-
   const md5 = parseCheckMd5(md.output);
+  // Not a firstaid disc and no MD5s at all: nothing to compare with (not damage).
+  const noSums = !contents.firstaid && media.tags.length === 0 && md5.noChecksums;
+  if (media.tags.length === 0 && contents.media.sessions.some((s) => s.iso) && !noSums) problems.push('no session MD5 tags found (not written with -md5 on?)');
+
   for (const p of md5.mismatched) mark(p, 'md5 mismatch');
   for (const p of md5.unreadable) mark(p, 'unreadable');
   if (md5.noChecksums && contents.manifests.length + contents.manifestProblems.length > 0) problems.push('the recorded file MD5s could not be loaded (damaged)');
@@ -96,23 +104,37 @@ export async function verifyDisc(deps: DiscDeps, req: VerifyRequest): Promise<Di
   }
 
   const reader: ReaderKind | null = rc?.reader ?? null;
-  const filesChecked = rc?.filesChecked ?? 0;
+  // Another disc's files are checked by their recorded MD5s only (layer 2): all of them, when it passed.
+  const filesChecked = rc?.filesChecked ?? (!contents.firstaid && md5.summaryOk ? await countFiles(deps, drive) : 0);
   const backups: DiscVerifyResult['backups'] = rc?.backups ?? [];
   if (rc) {
     for (const d of rc.damaged) for (const w of d.why) mark(d.path, w);
     problems.push(...rc.problems);
   }
   const badBackups = backups.filter((b) => !b.ok);
-  const ok = problems.length === 0 && damaged.size === 0 && unreadable.length === 0 && badSessionTags.length === 0 && badBackups.length === 0;
+  const clean = problems.length === 0 && damaged.size === 0 && unreadable.length === 0 && badSessionTags.length === 0 && badBackups.length === 0;
+  const verdict: DiscVerdict = !clean ? 'damaged' : noSums ? 'unverifiable' : 'intact';
+  const ok = verdict === 'intact';
   const parts: string[] = [];
   if (damaged.size) parts.push(`${damaged.size} damaged or unreadable file(s): ${[...damaged.values()].map((d) => `${d.path}${d.backup ? ` (backup ${d.backup})` : ''}`).join(', ')}`);
   if (unreadable.length) parts.push(`unreadable sectors at ${unreadable.map((u) => `${u.lba}+${u.blocks}`).join(', ')}`);
   if (badSessionTags.length) parts.push(`session MD5 mismatch in session(s) starting at block ${badSessionTags.map((t) => t.lba).join(', ')}`);
   if (badBackups.length) parts.push(`backup(s) failing their own check: ${badBackups.map((b) => b.id).join(', ')}`);
   parts.push(...problems);
+  const kind = contents.firstaid ? '' : `not a firstaid backup disc (volume ${contents.media.volid || 'without a name'}), `;
+  const summary = verdict === 'intact'
+    ? `intact: ${kind}${contents.media.sessions.length} session(s), ${filesChecked} file(s) checked`
+    : verdict === 'unverifiable'
+      ? `${kind}carries no MD5 checksums: every block was read, but its contents cannot be checked`
+      : parts.join('; ');
   return {
-    ok, drive: drive.path, sessions: contents.media.sessions, volid: contents.media.volid, unreadable, badSessionTags,
+    ok, verdict, firstaidDisc: contents.firstaid, drive: drive.path, sessions: contents.media.sessions, volid: contents.media.volid, unreadable, badSessionTags,
     damaged: [...damaged.values()], backups, reader, filesChecked, problems,
-    summary: ok ? `intact: ${contents.media.sessions.length} session(s), ${filesChecked} file(s) checked` : parts.join('; '),
+    summary,
   };
+}
+
+async function countFiles(deps: DiscDeps, drive: DiscDrive): Promise<number> {
+  const run = await xorriso(deps.runner, ['-indev', drive.address, '-find', '/', '-type', 'f', '--'], { readOnly: true, abortOn: 'NEVER' });
+  return parseFindFiles(run.output).length;
 }

@@ -95,8 +95,9 @@ export async function assertNotInUse(drive: DiscDrive, mountinfoText?: string): 
   }
 }
 
+/** A firstaid backup disc's session (layout.ts volidFor): FIRSTAID_YYYYMMDD. Not the rescue CD's FIRSTAID_RESCUE. */
 export function isFirstaidVolid(volid: string): boolean {
-  return /^FIRSTAID_/.test(volid);
+  return /^FIRSTAID_\d{8}$/.test(volid);
 }
 
 /** A disc with data not written by firstaid (another volume id, or no ISO session). */

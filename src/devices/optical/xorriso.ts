@@ -17,6 +17,12 @@ export interface XorrisoRun {
 }
 
 export interface XorrisoOptions {
+  /**
+   * Nothing on the media changes: the drive is acquired shared and read-only (-drive_access
+   * shared:readonly), so a disc that is mounted (the rescue CD the system booted from) can be
+   * read, and the checks of one verify can read the same drive side by side. Found in the
+   * guest: acquired exclusively, /dev/srN is refused while mounted ("Cannot acquire drive").
+   */
   readOnly?: boolean;
   onLine?: (text: string) => void;
   /** Replaces the -abort_on FAILURE of the prefix (rescue reads use NEVER). */
@@ -28,6 +34,7 @@ export interface XorrisoOptions {
 export async function xorriso(runner: Runner, args: readonly string[], opts: XorrisoOptions = {}): Promise<XorrisoRun> {
   const prefix: string[] = [...XORRISO_PREFIX];
   if (opts.abortOn) prefix[1] = opts.abortOn;
+  if (opts.readOnly) prefix.push('-drive_access', 'shared:readonly');
   const result = await runner.run('xorriso', [...prefix, ...args], {
     allowFailure: true,
     readOnly: opts.readOnly,
