@@ -24,7 +24,15 @@ function errorLines(e: UserError): Line[] {
 }
 
 export function verifyLines(r: DiscVerifyResult): Line[] {
-  if (r.ok) return [{ text: `[INTACT] ${r.sessions.length} session(s), ${r.filesChecked} file(s) read back${r.reader ? ` (${r.reader})` : ''}, ${r.backups.length} backup(s) verified.`, tone: 'ok', bold: true }];
+  const other: Line[] = r.firstaidDisc ? [] : [{ text: `Not a firstaid backup disc (volume ${r.volid || 'without a name'}): nothing on it to revert.`, tone: 'dim' }];
+  if (r.verdict === 'intact') return [{ text: `[INTACT] ${r.sessions.length} session(s), ${r.filesChecked} file(s) read back${r.reader ? ` (${r.reader})` : ''}, ${r.backups.length} backup(s) verified.`, tone: 'ok', bold: true }, ...other];
+  if (r.verdict === 'unverifiable') {
+    return [
+      { text: '[CANNOT VERIFY] Every block was read, but the disc carries no MD5 checksums to compare its files with.', tone: 'warn', bold: true },
+      ...other,
+      { text: 'Compare it with the originals, or write the files again with firstaid (its discs carry checksums).' },
+    ];
+  }
   const out: Line[] = [{ text: '[DAMAGED] The disc does not read back as it was written.', tone: 'problem', bold: true }];
   if (r.damaged.length) out.push({ text: 'Damaged files:' });
   for (const d of r.damaged) out.push({ text: `  ${d.path}${d.backup ? `  [backup ${d.backup}]` : ''}: ${d.why.join(', ')}`, tone: 'problem' });

@@ -37,7 +37,7 @@ function written(check: DiscVerifyResult): WriteSummary {
 
 function verified(ok: boolean): DiscVerifyResult {
   return {
-    ok, drive: '/dev/sr0', sessions: status('/dev/sr0').sessions, volid: 'FIRSTAID_20261201',
+    ok, verdict: ok ? 'intact' : 'damaged', firstaidDisc: true, drive: '/dev/sr0', sessions: status('/dev/sr0').sessions, volid: 'FIRSTAID_20261201',
     unreadable: ok ? [] : [{ lba: 300, blocks: 16 }], badSessionTags: [],
     damaged: ok ? [] : [{ path: `/2026/12/01/${ID}/objects/ab`, backup: ID, why: ['md5 mismatch', 'sha256 differs'] }],
     backups: [{ id: ID, dir: `/2026/12/01/${ID}`, ok, problems: ok ? [] : ['object ab differs'] }], reader: 'kernel-iso9660', filesChecked: 9, problems: [], summary: ok ? 'intact' : 'damaged',
@@ -313,6 +313,23 @@ test('discs: media that cannot be read, a foreign disc, a closed one; an empty d
     h.write('l');
     f = await see(h, 'Media: [CLOSED]');
     assert.match(f, /Free: 0\.0 MiB/);
+  } finally {
+    h.unmount();
+  }
+});
+
+test('discs: verify of a disc firstaid did not write says it cannot be verified without checksums, not damaged', async () => {
+  const { services, reads } = withDiscs({
+    verify: async () => ({ ...verified(true), ok: false, verdict: 'unverifiable', firstaidDisc: false, volid: 'Debian 12', backups: [], summary: 'carries no MD5 checksums' }),
+  });
+  const h = await toDrives(services);
+  try {
+    h.write(ENTER);
+    await mediaRead(h, reads, 1);
+    h.write('v');
+    const f = await see(h, '[CANNOT VERIFY]');
+    assert.match(f, /Not a firstaid backup disc \(volume Debian 12\)/);
+    assert.doesNotMatch(f, /DAMAGED/);
   } finally {
     h.unmount();
   }
