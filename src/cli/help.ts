@@ -19,7 +19,8 @@ Usage:
   firstaid log                       where the session logs are written
   firstaid disc drives|status|verify|rebuild --drive D [--media M]
                                      CD/DVD drives and discs (D: /dev/srN,
-                                     a loop device or an image file)
+                                     a loop device or an image file; also
+                                     as in: firstaid disc verify /dev/sr0)
   firstaid disc write --drive D [--new] [--ecc] [--media M] SOURCE...
                                      backups (ids) and directories to a disc
                                      (--ecc: RS03 data, a new closed disc)

@@ -97,8 +97,10 @@ describe('firstaid disc', needs({ root: true, loop: true, tools: ['xorriso'] }),
       assert.equal(after.sessions.length, 1, 'a new disc');
       assert.deepEqual(after.backups.map((b) => b.id), [e.backupId]);
       assert.equal(after.directories.length, 1);
-      const v = await runFirstaid(['disc', 'verify', '--drive', loop], { sandbox: sb });
+      // The drive as the verb's argument, as a person at the console types it.
+      const v = await runFirstaid(['disc', 'verify', loop], { sandbox: sb });
       assert.equal(v.code, 0, v.stdout);
+      assert.match(v.stdout, new RegExp(`^${loop}: intact`, 'm'));
     } finally {
       detach(loop);
       sb.dispose();
@@ -118,6 +120,8 @@ describe('firstaid disc', needs({ root: true, loop: true, tools: ['xorriso'] }),
       assert.match(help.stdout, /--from-disc D/);
       for (const line of help.stdout.split('\n')) assert.ok(line.length <= 80, line);
       assert.equal((await runFirstaid(['disc', 'status'], { sandbox: sb })).code, 2);
+      assert.equal((await runFirstaid(['disc', 'status', '/tmp/a.iso', '/tmp/b.iso'], { sandbox: sb })).code, 2, 'one drive');
+      assert.equal((await runFirstaid(['disc', 'status', '/tmp/a.iso', '--drive', '/tmp/b.iso'], { sandbox: sb })).code, 2, 'two different drives');
       assert.equal((await runFirstaid(['disc', 'frobnicate', '--drive', '/tmp/x.iso'], { sandbox: sb })).code, 2);
       assert.equal((await runFirstaid(['disc', 'status', '--drive', '/tmp/x.iso', '--media', 'floppy'], { sandbox: sb })).code, 2);
       assert.equal((await runFirstaid(['disc', 'write', '--drive', '/dev/vda', '/etc'], { sandbox: sb })).code, 2, 'a real disk is never a pseudo-drive');

@@ -2,12 +2,11 @@
 import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
 import { rebuildDisc } from '../../../app/disc.js';
-import { depsOf, driveOf, mediaBlocksOf, noArgs, stagingOf } from './shared.js';
+import { depsOf, driveOf, mediaBlocksOf, stagingOf } from './shared.js';
 import { formatWrite } from './write.js';
 
 export async function discRebuild(ctx: CliContext): Promise<ExitCode> {
-  noArgs(ctx, 'rebuild');
-  const drive = await driveOf(ctx);
+  const drive = await driveOf(ctx, 'rebuild');
   const staging = stagingOf(ctx);
   const today = new Date();
   const { days, gone, write: r } = await rebuildDisc(depsOf(ctx), drive, mediaBlocksOf(ctx), staging, today, ctx.options.json ? undefined : (p) => ctx.err(`  ${p.stage}: ${p.message}`));

@@ -7,11 +7,10 @@ import type { CliContext } from '../../context.js';
 import { UsageError, type ExitCode } from '../../../core/errors.js';
 import { resolve } from 'node:path';
 import { repairDisc } from '../../../backup/discs/ecc.js';
-import { depsOf, driveOf, noArgs } from './shared.js';
+import { depsOf, driveOf } from './shared.js';
 
 export async function discRepair(ctx: CliContext): Promise<ExitCode> {
-  noArgs(ctx, 'repair');
-  const drive = await driveOf(ctx);
+  const drive = await driveOf(ctx, 'repair');
   const to = ctx.flags.to;
   if (typeof to !== 'string' || to === '') throw new UsageError('disc repair needs --to FILE (where the repaired image goes).', 'Use: firstaid disc repair --drive D --to FILE');
   if (resolve(to) === drive.path) throw new UsageError('--to must not be the drive itself.', 'Give a new file for the repaired image.');

@@ -21,9 +21,18 @@ export const DISC_OPTIONS = {
   staging: { type: 'string' },
 } as const;
 
-export async function driveOf(ctx: CliContext): Promise<DiscDrive> {
-  const d = ctx.flags.drive;
-  if (typeof d !== 'string' || d === '') throw new UsageError('This disc command needs --drive D.', 'D is /dev/srN, a loop device or an image file (firstaid disc drives).');
+/**
+ * The drive: --drive D, or D as the verb's one argument (`firstaid disc verify /dev/sr0`).
+ * Verbs that take sources (write) pass positional: false.
+ */
+export async function driveOf(ctx: CliContext, verb?: string): Promise<DiscDrive> {
+  const flag = typeof ctx.flags.drive === 'string' && ctx.flags.drive !== '' ? ctx.flags.drive : undefined;
+  const rest = verb ? ctx.args.slice(1) : [];
+  if (rest.length > 1 || (rest.length === 1 && flag !== undefined && rest[0] !== flag)) {
+    throw new UsageError(`disc ${verb} takes one drive.`, `Use: firstaid disc ${verb} D (or --drive D)`);
+  }
+  const d = flag ?? rest[0];
+  if (d === undefined) throw new UsageError('This disc command needs a drive: --drive D.', 'D is /dev/srN, a loop device or an image file (firstaid disc drives).');
   return resolveDrive(d);
 }
 

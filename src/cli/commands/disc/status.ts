@@ -3,11 +3,10 @@ import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
 import { describeDrive } from '../../../devices/optical/drives.js';
 import { discStatus as readStatus, statusProblem } from '../../../app/disc.js';
-import { driveOf, mediaBlocksOf, mib, noArgs } from './shared.js';
+import { driveOf, mediaBlocksOf, mib } from './shared.js';
 
 export async function discStatus(ctx: CliContext): Promise<ExitCode> {
-  noArgs(ctx, 'status');
-  const drive = await driveOf(ctx);
+  const drive = await driveOf(ctx, 'status');
   const info = await readStatus(ctx.runner, drive, mediaBlocksOf(ctx));
   const { closed, foreign, backups } = info;
   if (ctx.options.json) {

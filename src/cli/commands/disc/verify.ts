@@ -2,7 +2,7 @@
 import type { CliContext } from '../../context.js';
 import type { ExitCode } from '../../../core/errors.js';
 import { verifyDisc, type DiscVerifyResult } from '../../../backup/discs/verify.js';
-import { depsOf, driveOf, mediaBlocksOf, noArgs } from './shared.js';
+import { depsOf, driveOf, mediaBlocksOf } from './shared.js';
 
 export function formatVerify(r: DiscVerifyResult): string {
   if (r.ok && !r.firstaidDisc) {
@@ -30,8 +30,7 @@ export function formatVerify(r: DiscVerifyResult): string {
 }
 
 export async function discVerify(ctx: CliContext): Promise<ExitCode> {
-  noArgs(ctx, 'verify');
-  const drive = await driveOf(ctx);
+  const drive = await driveOf(ctx, 'verify');
   const r = await verifyDisc(depsOf(ctx), { drive, mediaBlocks: mediaBlocksOf(ctx), ...(ctx.options.json ? {} : { onProgress: (m: string) => ctx.err(`  ${m}`) }) });
   ctx.out(ctx.options.json ? JSON.stringify({ verify: r }, null, 2) : formatVerify(r));
   return r.ok ? 0 : 1;
