@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { startSshd, addKnownHost, type Sshd } from '../helpers/sshd.js';
-import { randomFile, runsOf, sha256Of, storageDeps } from '../helpers/storage.js';
+import { damageUpload, randomFile, runsOf, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
 import { StorageError } from '../../src/backup/storage/errors.js';
 
@@ -170,5 +170,22 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
     assert.ok(deps.log.entries.some((e) => e.kind === 'message' && /try 2 of/.test(e.text)), 'retried');
     assert.deepEqual(readdirSync(remoteDir), ['cut.bin'], 'the cut try\'s temporary was removed');
     assert.equal(sha256Of(join(remoteDir, 'cut.bin')), sha);
+  });
+
+  test('an upload damaged on the server\'s disk is caught by the sha256 check: corrupt, nothing under the name, no temporary', async () => {
+    const deps = storageDeps(s, { retry: false, ssh: { identityFile: s.identityFile, knownHostsFiles: [s.knownHostsFile], bwlimitKbit: 16_000 } });
+    const b = await openBackend(url('damaged'), deps);
+    const src = join(local, 'damaged.bin');
+    randomFile(src, 4 << 20);
+    const remoteDir = join(s.dataDir, 'damaged');
+    const damager = damageUpload(remoteDir, (n) => n.includes('firstaid-tmp'));
+    const err = await b.put(src, 'damaged.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
+    assert.ok(damager.damaged(), 'the upload was damaged');
+    assert.ok(kind('corrupt')(err), String(err));
+    assert.match(String((err as Error).message), /sha256/);
+    assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
+    // The hash was computed on the server (a shell runs there), not by reading the file back.
+    assert.ok(deps.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-sha256'))), 'remote sha256 through ssh');
+    await b.close();
   });
 });
