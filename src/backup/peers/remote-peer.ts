@@ -15,6 +15,7 @@ import { HASH_MARKER, listTree, parseRemoteListing, remoteListingWords, type Par
 import { checkHashes, compareArrived, placeFiles } from './place.js';
 import { resolveOwnership, userIds } from './ownership.js';
 import { pollArrived } from './progress.js';
+import { followArrivals, type Arrived } from './follow-arrivals.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport } from './types.js';
 import { pathExists } from '../../core/path-exists.js';
 
@@ -139,6 +140,7 @@ export class RemotePeer implements Peer {
   async stage(targetDir: string, opts: StageOptions = {}): Promise<StageReport> {
     const owner = await resolveOwnership(this.runner, opts.ownership);
     const fresh = await this.freshDir(opts.tempParent ?? dirname(targetDir), `.firstaid-stage-${this.name}-`);
+    let arrivals: Promise<Map<string, Arrived>> | undefined;
     try {
       const into = join(fresh, 'c');
       const signal = opts.signal;
@@ -146,7 +148,8 @@ export class RemotePeer implements Peer {
         timeoutMs: COPY_TIMEOUT_MS,
         ...(signal ? { signal } : {}),
       });
-      // Both at once: the peer hashes while the bytes travel.
+      // All at once: the peer hashes while the bytes travel, and we hash them as they land.
+      arrivals = followArrivals(into, copy);
       let total: number | undefined;
       const listingDone = this.listOnPeer(signal).then((l) => {
         total = l.listing?.files.reduce((n, f) => n + f.size, 0);
@@ -172,13 +175,14 @@ export class RemotePeer implements Peer {
         throw new PeerStageError(this.name, `the copy exited 0 but ${checked.problems.length} of ${listing?.files.length} files are not right: ${checked.problems.slice(0, 3).join('; ')}`);
       }
       if (checked.files.length === 0) throw new PeerStageError(this.name, `nothing to stage: ${this.collectDir} holds no files`, 'Check that the peer collected its backups into collectDir.');
-      const bad = await checkHashes(into, checked.files, signal);
+      const bad = await checkHashes(into, checked.files, signal, await arrivals);
       if (bad.length) throw new PeerStageError(this.name, bad.slice(0, 3).join('; '));
       if (listing?.skipped.length) warnings.push(`not regular files, not staged: ${listing.skipped.join(', ')}`);
       if (checked.extras.length) warnings.push(`appeared after the peer's listing, not staged: ${checked.extras.join(', ')}`);
       await placeFiles(this.runner, into, targetDir, checked.files, owner, opts.permissions);
       return { peer: this.name, targetDir, files: checked.files, bytes: checked.files.reduce((n, f) => n + f.size, 0), warnings };
     } finally {
+      await arrivals;
       await rm(fresh, { recursive: true, force: true });
     }
   }
