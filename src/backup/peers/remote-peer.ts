@@ -5,7 +5,8 @@
  * own listing, so staging again into a dir that already holds the files works.
  */
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Runner, RunOptions, RunResult } from '../../core/runner.js';
 import { PeerStageError, PeerUnreachableError } from './errors.js';
 import { copyArgv, remoteCommand, remoteOperand, remotePathMode, sshDestination } from './remote-args.js';
@@ -60,8 +61,40 @@ export class RemotePeer implements Peer {
     this.stageIndicator = cfg.stageIndicator ?? DEFAULT_STAGE_INDICATOR;
   }
 
+  /** A private socket dir while sharing one connection (sharingConnection); undefined otherwise. */
+  private muxDir: string | undefined;
+
+  /** OpenSSH's ssh and scp share the connection through the private socket; other programs run as given. */
+  private mux(argv: string[]): string[] {
+    if (!this.muxDir || !['ssh', 'scp'].includes(basename(argv[0]!))) return argv;
+    return [argv[0]!, '-o', 'ControlMaster=auto', '-o', `ControlPath=${this.muxDir}/%C`, '-o', 'ControlPersist=60', ...argv.slice(1)];
+  }
+
+  /**
+   * Runs fn with every ssh and scp of this peer over one connection (OpenSSH ControlMaster, its
+   * socket in a fresh 0700 dir of ours, owned by localUser when the copies run as that user):
+   * the check, the copy, the listing and the stage indicator pay for one login, not four. The
+   * master is told to exit afterwards. Only when both commands are OpenSSH's.
+   */
+  async sharingConnection<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.muxDir || !['ssh', 'scp'].includes(basename(this.rcpCommand[0] ?? '')) || basename(this.rshCommand[0] ?? '') !== 'ssh') return fn();
+    const dir = await mkdtemp(join(tmpdir(), 'fa-ssh-'));
+    if (this.localUser && process.getuid?.() === 0) {
+      const { uid, gid } = await userIds(this.runner, this.localUser);
+      await chown(dir, uid, gid);
+    }
+    this.muxDir = dir;
+    try {
+      return await fn();
+    } finally {
+      await this.run([...this.rshCommand, '-O', 'exit', sshDestination(this.name, this.remoteUser)], { readOnly: true, timeoutMs: SHORT_TIMEOUT_MS }).catch(() => undefined);
+      this.muxDir = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   private run(argv: string[], opts: RunOptions): Promise<RunResult> {
-    const full = asLocalUser(argv, this.localUser);
+    const full = asLocalUser(this.mux(argv), this.localUser);
     return this.runner.run(full[0]!, full.slice(1), { allowFailure: true, ...opts });
   }
 
