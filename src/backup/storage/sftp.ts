@@ -9,6 +9,7 @@
  */
 import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Runner, RunResult } from '../../core/runner.js';
 import type { Backend, GetOptions, PutOptions } from './types.js';
@@ -52,6 +53,24 @@ export class SftpBackend implements Backend {
     this.target = { host: url.host!, ...(url.user ? { user: url.user } : {}), ...(url.port ? { port: url.port } : {}) };
   }
 
+  /** The private socket dir of the shared connection (created with the first session). */
+  private muxDir: string | undefined;
+
+  /**
+   * One ssh login for a put's sessions (the upload, the sha256 on the server, the rename) and
+   * whatever follows: OpenSSH ControlMaster, its socket in a fresh 0700 dir of ours; close()
+   * tells the master to exit (else it ends by itself 10 s after its last session).
+   */
+  private async shared(): Promise<string[]> {
+    if (!this.muxDir) {
+      const dir = await mkdtemp(join(tmpdir(), 'fa-sftp-'));
+      this.muxDir = dir;
+      // A backend never closed leaves no dir behind the process.
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    }
+    return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${this.muxDir}/%C`, '-o', 'ControlPersist=10'];
+  }
+
   private remote(name: string): string {
     return posix.join(this.dir, name);
   }
@@ -68,6 +87,7 @@ export class SftpBackend implements Backend {
     if (!this.hostKeyChecked && this.ssh?.acceptHostKey) await acceptHostKey(this.runner, this.target, this.ssh.acceptHostKey, this.ssh);
     this.hostKeyChecked = true;
     const args = [
+      ...(await this.shared()),
       ...sshClientOptions(this.ssh),
       ...(this.target.port ? ['-P', String(this.target.port)] : []),
       ...(this.ssh?.bwlimitKbit ? ['-l', String(this.ssh.bwlimitKbit)] : []),
@@ -145,7 +165,7 @@ export class SftpBackend implements Backend {
 
   /** sha256 of a remote file: computed there through ssh, else (no shell there) read back and hashed here. */
   private async remoteHash(path: string, signal?: AbortSignal): Promise<string> {
-    const there = await remoteSha256(this.runner, this.target, this.ssh, path, signal);
+    const there = await remoteSha256(this.runner, this.target, this.ssh, path, signal, await this.shared());
     if (there) return there;
     const dir = await mkdtemp(join(tmpdir(), 'firstaid-sftp-readback-'));
     try {
@@ -235,6 +255,11 @@ export class SftpBackend implements Backend {
 
   async close(): Promise<void> {
     await this.removeTemps();
+    const dir = this.muxDir;
+    if (!dir) return;
+    this.muxDir = undefined;
+    await this.runner.run('ssh', ['-o', `ControlPath=${dir}/%C`, ...sshClientOptions(this.ssh), ...(this.target.port ? ['-p', String(this.target.port)] : []), '-O', 'exit', destination(this.target)], { allowFailure: true, readOnly: true, timeoutMs: 20_000 }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

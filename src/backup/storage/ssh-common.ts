@@ -56,6 +56,8 @@ export function classifySsh(stderr: string, exitCode: number): StorageErrorKind 
   if (/Could not resolve hostname|Name or service not known/i.test(stderr)) return 'bad-url';
   if (/Connection (closed|reset|refused|timed out)|Broken pipe|lost connection|Timeout, server|Network is unreachable|No route to host|kex_exchange_identification|Connection to .* closed/i.test(stderr)) return 'transient';
   if (exitCode === 255) return 'transient';
+  // Killed by a signal: a shared connection's client dies with its master when the link is cut.
+  if (exitCode === -1) return 'transient';
   return null;
 }
 
@@ -125,9 +127,9 @@ export function sftpQuote(path: string): string {
  * positional argument of `sh -c`, never read by the remote shell). null when no shell command
  * runs there (an sftp-only account, no sha256 tool): the caller reads the file back instead.
  */
-export async function remoteSha256(runner: Runner, t: SshTarget, deps: SshDeps | undefined, path: string, signal?: AbortSignal): Promise<string | null> {
+export async function remoteSha256(runner: Runner, t: SshTarget, deps: SshDeps | undefined, path: string, signal?: AbortSignal, extra: readonly string[] = []): Promise<string | null> {
   const r = await runner.run('ssh', [
-    ...sshClientOptions(deps), ...(t.port ? ['-p', String(t.port)] : []), destination(t), '--', remoteCommand(remoteSha256Words([path])),
+    ...extra, ...sshClientOptions(deps), ...(t.port ? ['-p', String(t.port)] : []), destination(t), '--', remoteCommand(remoteSha256Words([path])),
   ], { allowFailure: true, readOnly: true, timeoutMs: 24 * 3600_000, ...(signal ? { signal } : {}) });
   if (r.exitCode === 255) {
     const kind = classifySsh(r.stderr, r.exitCode);
