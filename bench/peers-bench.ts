@@ -1,15 +1,18 @@
 /**
  * Staging one peer against a plain `scp -r` of the same collect dir, one run each, on the test
  * sshd (127.0.0.2), as a ratio. Goal: stagePeer <= 1.1x scp -r.
- *   node --import tsx bench/peers-bench.ts [--mb 200] [--files 8] [--dir /var/tmp]
+ *   node --import tsx bench/peers-bench.ts [--mb 200] [--files 8] [--dir /var/tmp] [--rounds 3]
  * stagePeer = copy + the peer's listing and sha256 (at the same time) + local sha256 of every
- * file + owner/mode + syncfs + rename; "whole peer" adds the collect-indicator check and the
- * stage indicator (two more ssh connections). Not part of npm test.
+ * file (while it arrives) + owner/mode + syncfs + rename; "whole peer" adds the collect-indicator
+ * check and the stage indicator (over the same ssh connection). The three run in turn, --rounds
+ * times; medians and each round's ratios are printed (on a loaded 2-core machine one run of
+ * scp alone swings 1.6-4 s). Not part of npm test.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, writeSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startSshd } from '../test/helpers/sshd.js';
 import { SessionLog } from '../src/core/log.js';
@@ -17,7 +20,9 @@ import { Runner } from '../src/core/runner.js';
 import { parsePool } from '../src/backup/peers/pool.js';
 import { peerFromSpec, stageOne } from '../src/backup/peers/stage-pool.js';
 
-const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, files: { type: 'string', default: '8' }, dir: { type: 'string', default: '/var/tmp' } } });
+const { values } = parseArgs({ options: { mb: { type: 'string', default: '200' }, files: { type: 'string', default: '8' }, dir: { type: 'string', default: '/var/tmp' }, rounds: { type: 'string', default: '3' } } });
+const ROUNDS = Math.max(1, Number(values.rounds));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const MB = Number(values.mb);
 const FILES = Number(values.files);
 
@@ -45,23 +50,26 @@ try {
     return Number(process.hrtime.bigint() - t) / 1e9;
   };
   const scpArgs = ['-q', '-p', ...sshd.sftpArgs()];
-  const plain = await time(() => execFileSync('scp', [...scpArgs, '-r', `${sshd.user}@127.0.0.2:${collect}`, join(out, 'plain')]));
-  execFileSync('sync');
-
   const spec = parsePool(JSON.stringify({ peers: [{ name: '127.0.0.2', type: 'remote', collectDir: collect, workingDir: out, remoteUser: sshd.user, rcpCommand: ['scp', ...scpArgs], rshCommand: ['ssh', ...sshd.sshArgs()] }] })).peers[0]!;
   const runner = new Runner({ log: new SessionLog() });
   const peer = peerFromSpec(spec, runner);
+  const plain: number[] = [];
+  const staged: number[] = [];
+  const whole: number[] = [];
   let count = 0;
-  const staged = await time(async () => {
-    count = await peer.stagePeer(join(out, 'staged'));
-  });
-  execFileSync('sync');
-  const whole = await time(() => stageOne(spec, runner, { stagingDir: join(out, 'staging'), date: new Date() }));
-
-  console.log(`peers bench: ${MB} MB in ${FILES} files from 127.0.0.2 (test sshd, loopback), one run each`);
-  console.log(`  scp -r          ${plain.toFixed(2)} s`);
-  console.log(`  stagePeer       ${staged.toFixed(2)} s  ${(staged / plain).toFixed(2)}x  (${count} files, each size+sha256 checked)`);
-  console.log(`  whole peer      ${whole.toFixed(2)} s  ${(whole / plain).toFixed(2)}x  (check + stage + stage indicator)`);
+  for (let r = 0; r < ROUNDS; r++) {
+    plain.push(await time(() => execFileSync('scp', [...scpArgs, '-r', `${sshd.user}@127.0.0.2:${collect}`, join(out, `plain-${r}`)])));
+    execFileSync('sync');
+    staged.push(await time(async () => { count = await peer.stagePeer(join(out, `staged-${r}`)); }));
+    execFileSync('sync');
+    whole.push(await time(() => stageOne(spec, runner, { stagingDir: join(out, `staging-${r}`), date: new Date() })));
+    execFileSync('sync');
+  }
+  const per = (xs: number[]) => xs.map((x, i) => `${(x / plain[i]!).toFixed(2)}x`).join(', ');
+  console.log(`peers bench: ${MB} MB in ${FILES} files from 127.0.0.2 (test sshd, loopback), ${ROUNDS} round(s), medians; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  scp -r          ${median(plain).toFixed(2)} s  (rounds: ${plain.map((x) => x.toFixed(2)).join(', ')})`);
+  console.log(`  stagePeer       ${median(staged).toFixed(2)} s  ${(median(staged) / median(plain)).toFixed(2)}x  (per round: ${per(staged)}; ${count} files, each size+sha256 checked)`);
+  console.log(`  whole peer      ${median(whole).toFixed(2)} s  ${(median(whole) / median(plain)).toFixed(2)}x  (per round: ${per(whole)}; check + stage + stage indicator, one ssh login)`);
 } finally {
   await sshd.stop();
   rmSync(out, { recursive: true, force: true });

@@ -7,7 +7,8 @@
  */
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, lstatSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, lstatSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
@@ -77,6 +78,26 @@ describe('archive round trips', needs({ root: true, tools: TOOLS }), () => {
       assert.deepEqual(events.map((e) => [e.kind, e.path]), [['unknown-type-ignored', 'fifo']]);
     });
   }
+
+  // No SELinux LSM is needed: without one the kernel stores security.selinux as a plain xattr
+  // (measured on this 6.18 kernel, ext4 and tmpfs), and GNU tar --selinux reads and sets it.
+  test('external: SELinux labels (security.selinux) come back, on a file and a directory', async () => {
+    const root = join(base, 'selinux-src');
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc', 'shadow'), 'x\n');
+    const label = (p: string) => execFileSync('getfattr', ['-h', '--only-values', '-n', 'security.selinux', p], { encoding: 'utf8' }).replace(/\0$/, '');
+    execFileSync('setfattr', ['-n', 'security.selinux', '-v', 'system_u:object_r:shadow_t:s0', join(root, 'etc', 'shadow')]);
+    execFileSync('setfattr', ['-n', 'security.selinux', '-v', 'system_u:object_r:etc_t:s0', join(root, 'etc')]);
+    assert.equal(label(join(root, 'etc', 'shadow')), 'system_u:object_r:shadow_t:s0', 'the kernel kept the label');
+    const service = new ArchiverService({ workDir: join(base, 'work-selinux'), provider: new ExternalProvider(runner) });
+    const def = { id: 'sel', type: 'tar.gz' as const, destination: join(base, 'dest-selinux'), root };
+    await service.backupFiles(def);
+    const out = join(base, 'out-selinux');
+    const { manifests } = await manifestsIn(def.destination);
+    await extractChain(runner, planChain(manifests, 'sel', null), def.destination, out);
+    assert.equal(label(join(out, 'etc', 'shadow')), 'system_u:object_r:shadow_t:s0');
+    assert.equal(label(join(out, 'etc')), 'system_u:object_r:etc_t:s0');
+  });
 
   test('the internal provider is honest about what it lacks, and refuses it', async () => {
     const p = new InternalProvider();

@@ -10,10 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { needs } from '../helpers/env.js';
 import { peersFixture, fillCollectDir, type PeersFixture } from './peers-fixture.js';
 import { parsePool } from '../../src/backup/peers/pool.js';
-import { peerFromSpec, stagePool, STAGING_TEMP } from '../../src/backup/peers/stage-pool.js';
+import { peerFromSpec, stageOne, stagePool, STAGING_TEMP } from '../../src/backup/peers/stage-pool.js';
 import { RemotePeer } from '../../src/backup/peers/remote-peer.js';
 import { PeerStageError, PeerUnreachableError } from '../../src/backup/peers/errors.js';
 import { peerDayDir } from '../../src/backup/discs/staging-tree.js';
@@ -190,5 +191,20 @@ describe('peers over ssh', needs({ root: true, tools: ['/usr/sbin/sshd', 'ssh', 
     assert.equal(statSync(join(staging, '2026/12/01/127.0.0.3/b-etc.tar.gz')).mode & 0o777, 0o600);
     assert.ok(existsSync(join(fx.collect.b, 'cback.stage')) && existsSync(join(fx.collect.local, 'cback.stage')));
     assert.ok(!existsSync(join(notReady, 'cback.stage')));
+  });
+
+  test('one peer\'s check, copy, listing and stage indicator share one ssh login, and the master is gone after', async () => {
+    const files = fillCollectDir(fx.collect.b, 'shared');
+    const logins = () => (readFileSync(fx.sshd.logFile, 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    const staging = mkdtempSync(join(fx.work, 'shared-'));
+    const spec = parsePool(JSON.stringify({ peers: [fx.entries.b] })).peers[0]!;
+    const out = await stageOne(spec, fx.runner, { stagingDir: staging, date: DAY });
+    assert.equal(out.state, 'staged', JSON.stringify(out));
+    for (const name of Object.keys(files)) assert.equal(sha(join(staging, '2026/12/01/127.0.0.3', name)), sha(join(fx.collect.b, name)));
+    assert.ok(existsSync(join(fx.collect.b, 'cback.stage')));
+    assert.equal(logins() - before, 1, 'one login for the four commands');
+    assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('fa-ssh-')), [], 'the socket dir is removed');
+    assert.equal(execFileSync('sh', ['-c', 'pgrep -f "ControlPath=.*[f]a-ssh-" || true'], { encoding: 'utf8' }).trim(), '', 'no master left running');
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { needs } from '../helpers/env.js';
 import { startRsyncd, type Rsyncd } from '../helpers/rsyncd.js';
 import { startSshd, type Sshd } from '../helpers/sshd.js';
-import { randomFile, sha256Of, storageDeps } from '../helpers/storage.js';
+import { damageUpload, randomFile, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
 import { StorageError } from '../../src/backup/storage/errors.js';
 
@@ -87,6 +87,24 @@ describe('rsync backends', needs({ root: true, tools: ['rsync', '/usr/sbin/sshd'
     assert.deepEqual(readdirSync(dir), ['rcut.bin']);
     assert.equal(sha256Of(join(dir, 'rcut.bin')), sha);
   });
+
+  for (const via of ['daemon', 'ssh'] as const) {
+    test(`rsync (${via}): an upload damaged on the server's disk is caught after rsync's rename and removed`, async () => {
+      const deps = storageDeps(s, { retry: false, ssh: { identityFile: s.identityFile, knownHostsFiles: [s.knownHostsFile], bwlimitKbit: 16_000 } });
+      const dir = via === 'daemon' ? join(d.paths.backup, 'dmg') : join(s.dataDir, 'rdmg');
+      const url = via === 'daemon' ? `${d.url('backup')}/dmg` : `rsync+ssh://${s.user}@127.0.0.1:${s.port}${dir}`;
+      const b = await openBackend(url, deps);
+      const src = join(local, `dmg-${via}.bin`);
+      randomFile(src, 4 << 20);
+      const damager = damageUpload(dir, (n) => n.startsWith('.dmg.bin.'));
+      const err = await b.put(src, 'dmg.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
+      assert.ok(damager.damaged(), 'the upload was damaged');
+      assert.ok(kind('corrupt')(err), String(err));
+      assert.deepEqual(readdirSync(dir), [], 'the damaged file is not left under its name');
+      const how = (a: string[]) => (via === 'ssh' ? a[0] === 'ssh' && a.some((w) => w.includes('firstaid-sha256')) : a[0] === 'rsync' && a.includes('--checksum'));
+      assert.ok(deps.log.entries.some((e) => e.kind === 'command' && how(e.argv)), via === 'ssh' ? 'remote sha256 through ssh' : 'rsync --checksum read-back');
+    });
+  }
 
   test('rsync daemon: a wrong password is an auth error, not retried', async () => {
     const deps = storageDeps();

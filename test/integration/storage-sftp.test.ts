@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { needs } from '../helpers/env.js';
 import { startSshd, addKnownHost, type Sshd } from '../helpers/sshd.js';
-import { randomFile, runsOf, sha256Of, storageDeps } from '../helpers/storage.js';
+import { damageUpload, randomFile, runsOf, sha256Of, storageDeps } from '../helpers/storage.js';
 import { openBackend } from '../../src/backup/storage/registry.js';
 import { StorageError } from '../../src/backup/storage/errors.js';
 
@@ -170,5 +171,43 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
     assert.ok(deps.log.entries.some((e) => e.kind === 'message' && /try 2 of/.test(e.text)), 'retried');
     assert.deepEqual(readdirSync(remoteDir), ['cut.bin'], 'the cut try\'s temporary was removed');
     assert.equal(sha256Of(join(remoteDir, 'cut.bin')), sha);
+  });
+
+  test('an upload damaged on the server\'s disk is caught by the sha256 check: corrupt, nothing under the name, no temporary', async () => {
+    const deps = storageDeps(s, { retry: false, ssh: { identityFile: s.identityFile, knownHostsFiles: [s.knownHostsFile], bwlimitKbit: 16_000 } });
+    const b = await openBackend(url('damaged'), deps);
+    const src = join(local, 'damaged.bin');
+    randomFile(src, 4 << 20);
+    const remoteDir = join(s.dataDir, 'damaged');
+    const damager = damageUpload(remoteDir, (n) => n.includes('firstaid-tmp'));
+    const err = await b.put(src, 'damaged.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
+    assert.ok(damager.damaged(), 'the upload was damaged');
+    assert.ok(kind('corrupt')(err), String(err));
+    assert.match(String((err as Error).message), /sha256/);
+    assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
+    // The hash was computed on the server (a shell runs there), not by reading the file back.
+    assert.ok(deps.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-sha256'))), 'remote sha256 through ssh');
+    await b.close();
+  });
+
+  test('a put (upload, sha256 on the server, rename) is one ssh login; close() ends the shared connection', async () => {
+    const deps = storageDeps(s);
+    const b = await openBackend(url('one-login'), deps);
+    const src = join(local, 'one-login.bin');
+    const sha = randomFile(src, 1 << 20);
+    const logins = () => (readFileSync(s.logFile, 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    const socketDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('fa-sftp-'));
+    const others = new Set(socketDirs());
+    await b.put(src, 'one-login.bin');
+    assert.equal(logins() - before, 1, 'one login for the three sessions');
+    assert.equal(sha256Of(join(s.dataDir, 'one-login', 'one-login.bin')), sha);
+    const mine = socketDirs().filter((n) => !others.has(n));
+    assert.equal(mine.length, 1, 'a private socket dir');
+    await b.close();
+    assert.ok(!socketDirs().includes(mine[0]!), 'the socket dir is removed');
+    // [x]yz: the pattern does not match pgrep's own shell.
+    const pattern = `ControlPath=${tmpdir()}/[${mine[0]![0]}]${mine[0]!.slice(1)}`;
+    assert.equal(execFileSync('sh', ['-c', `pgrep -f "${pattern}" || true`], { encoding: 'utf8' }).trim(), '', 'no master left running');
   });
 });

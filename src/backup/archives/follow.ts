@@ -4,15 +4,25 @@
  */
 import { open } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { EARLY_SYNC_BYTES } from '../objects/early-sync.js';
 
 const CHUNK = 1 << 20;
 const IDLE_MS = 25;
+
+export interface FollowOptions {
+  /**
+   * Make the file durable: a background fdatasync every EARLY_SYNC_BYTES while the writer
+   * goes on (the disk writes beside tar instead of after it), and one fsync at the end, which
+   * must succeed. tar itself never syncs.
+   */
+  sync?: boolean;
+}
 
 /**
  * Calls onData with each new piece of `path` until `done` has settled and the end is reached.
  * Waits for the file to appear. Returns the number of bytes read.
  */
-export async function followFile(path: string, done: Promise<unknown>, onData: (b: Buffer) => void): Promise<number> {
+export async function followFile(path: string, done: Promise<unknown>, onData: (b: Buffer) => void, o: FollowOptions = {}): Promise<number> {
   let finished = false;
   const settled = done.then(() => { finished = true; }, () => { finished = true; });
   const sleep = () => Promise.race([new Promise((r) => setTimeout(r, IDLE_MS)), settled]);
@@ -27,6 +37,8 @@ export async function followFile(path: string, done: Promise<unknown>, onData: (
   }
   const buf = Buffer.allocUnsafe(CHUNK);
   let pos = 0;
+  let unsynced = 0;
+  let early: Promise<void> | undefined;
   try {
     for (;;) {
       const wasFinished = finished;
@@ -34,21 +46,34 @@ export async function followFile(path: string, done: Promise<unknown>, onData: (
       if (bytesRead > 0) {
         onData(buf.subarray(0, bytesRead));
         pos += bytesRead;
+        unsynced += bytesRead;
+        if (o.sync && !early && unsynced >= EARLY_SYNC_BYTES) {
+          unsynced = 0;
+          // An early one's failure is not lost: the final fsync runs anyway.
+          early = fh.datasync().catch(() => undefined).finally(() => { early = undefined; });
+        }
         continue;
       }
       // Only an empty read after the writer ended is the end.
-      if (wasFinished) return pos;
+      if (wasFinished) {
+        if (o.sync) {
+          await early;
+          await fh.sync();
+        }
+        return pos;
+      }
       await sleep();
     }
   } finally {
+    await early;
     await fh.close();
   }
 }
 
-/** sha256 and size of a file being written, computed as it grows. */
-export async function followHash(path: string, done: Promise<unknown>): Promise<{ sha256: string; size: number }> {
+/** sha256 and size of a file being written, computed as it grows (and made durable with `sync`). */
+export async function followHash(path: string, done: Promise<unknown>, o: FollowOptions = {}): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');
-  const size = await followFile(path, done, (b) => h.update(b));
+  const size = await followFile(path, done, (b) => h.update(b), o);
   return { sha256: h.digest('hex'), size };
 }
 

@@ -7,6 +7,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PeerFile } from './types.js';
+import { HASH_FILES_SH, parseHashRecords, shQuote } from '../../core/remote-shell.js';
 
 /** Ends the listing part of the remote output; a listing line always starts "<type> ". */
 export const HASH_MARKER = '--firstaid-sha256--';
@@ -14,8 +15,8 @@ export const HASH_MARKER = '--firstaid-sha256--';
 /**
  * The remote script (run by the login shell through ssh; the collect dir arrives quoted):
  * list every entry with type and size, then hash the regular files. Files over 1 MiB go
- * through `openssl dgst` when the peer has it (SHA extensions: about 4x less CPU than
- * coreutils' sha256sum, measured here), small ones through one sha256sum for many.
+ * through the one remote hash (HASH_FILES_SH: `openssl dgst` when the peer has it) when it has
+ * openssl, small ones through one sha256sum for many.
  */
 const SCRIPT = [
   'cd -- "$1" || exit 3',
@@ -23,7 +24,7 @@ const SCRIPT = [
   'printf "%s\\0" "$2"',
   'big=+1M; command -v openssl >/dev/null 2>&1 || big=-0',
   'find . -mindepth 1 -type f ! -size "$big" -print0 | xargs -0r sha256sum --zero -- || exit 5',
-  '[ "$big" = -0 ] || find . -mindepth 1 -type f -size "$big" -exec sh -c \'for f; do h=$(openssl dgst -sha256 -r < "$f") || exit 5; printf "%.64s  %s\\0" "$h" "$f"; done\' sh {} + || exit 5',
+  `[ "$big" = -0 ] || find . -mindepth 1 -type f -size "$big" -exec sh -c ${shQuote(HASH_FILES_SH)} sh {} + || exit 5`,
 ].join('\n');
 
 export function remoteListingWords(collectDir: string): string[] {
@@ -48,10 +49,9 @@ export function parseRemoteListing(out: string, indicators: readonly string[]): 
   const marker = parts.indexOf(HASH_MARKER);
   const listed = marker >= 0 ? parts.slice(0, marker) : parts;
   const hashes = new Map<string, string>();
-  for (const h of marker >= 0 ? parts.slice(marker + 1) : []) {
-    const m = /^([0-9a-f]{64}) {2}\.\/(.*)$/s.exec(h);
-    if (!m) throw new Error(`unexpected sha256sum output: ${JSON.stringify(h.slice(0, 80))}`);
-    hashes.set(m[2]!, m[1]!);
+  for (const [name, sha] of parseHashRecords(marker >= 0 ? parts.slice(marker + 1).join('\0') : '')) {
+    if (!name.startsWith('./')) throw new Error(`unexpected sha256 output for ${JSON.stringify(name.slice(0, 80))}`);
+    hashes.set(name.slice(2), sha);
   }
   const files: PeerFile[] = [];
   const skipped: string[] = [];

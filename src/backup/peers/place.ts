@@ -36,11 +36,17 @@ export function compareArrived(listed: readonly PeerFile[] | null, arrived: read
   return { files, problems, extras: arrived.filter((a) => !names.has(a.path)).map((a) => a.path) };
 }
 
-/** sha256 of each arrived file against the peer's; the mismatches (copy-only files get theirs recorded). */
-export async function checkHashes(root: string, files: StagedFile[], signal?: AbortSignal): Promise<string[]> {
+/**
+ * sha256 of each arrived file against the peer's; the mismatches (copy-only files get theirs
+ * recorded). `known`: hashes taken while the files arrived; one counts only when it matches the
+ * peer's at the same size, anything else is hashed again here.
+ */
+export async function checkHashes(root: string, files: StagedFile[], signal?: AbortSignal, known?: ReadonlyMap<string, { sha256: string; size: number }>): Promise<string[]> {
   const problems: string[] = [];
   for (const f of files) {
     signal?.throwIfAborted();
+    const k = known?.get(f.path);
+    if (k && f.sha256 !== undefined && k.size === f.size && k.sha256 === f.sha256) continue;
     const local = await hashFile(join(root, f.path));
     if (f.sha256 === undefined) f.sha256 = local;
     else if (f.sha256 !== local) problems.push(`${JSON.stringify(f.path)} differs from the peer's copy (sha256)`);

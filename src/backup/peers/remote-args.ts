@@ -8,11 +8,9 @@
  * every word of a remote command is quoted here.
  */
 import { basename } from 'node:path';
+import { shQuote, remoteCommand } from '../../core/remote-shell.js';
 
-/** One word for a POSIX shell (sh, dash, bash, zsh, ksh): single quotes, `'` as `'\''`. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shQuote, remoteCommand };
 
 /** A path made literal for the SFTP glob scp applies to remote sources. */
 export function sftpGlobEscape(path: string): string {
@@ -49,9 +47,4 @@ export function remoteOperand(host: string, user: string | undefined, path: stri
 /** `[user@]host` for ssh. */
 export function sshDestination(host: string, user: string | undefined): string {
   return `${user ? `${user}@` : ''}${host}`;
-}
-
-/** A remote command line from words, each quoted for the login shell. */
-export function remoteCommand(words: readonly string[]): string {
-  return words.map(shQuote).join(' ');
 }

@@ -5,7 +5,8 @@
  * own listing, so staging again into a dir that already holds the files works.
  */
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { Runner, RunOptions, RunResult } from '../../core/runner.js';
 import { PeerStageError, PeerUnreachableError } from './errors.js';
 import { copyArgv, remoteCommand, remoteOperand, remotePathMode, sshDestination } from './remote-args.js';
@@ -15,6 +16,7 @@ import { HASH_MARKER, listTree, parseRemoteListing, remoteListingWords, type Par
 import { checkHashes, compareArrived, placeFiles } from './place.js';
 import { resolveOwnership, userIds } from './ownership.js';
 import { pollArrived } from './progress.js';
+import { followArrivals, type Arrived } from './follow-arrivals.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport } from './types.js';
 import { pathExists } from '../../core/path-exists.js';
 
@@ -59,8 +61,40 @@ export class RemotePeer implements Peer {
     this.stageIndicator = cfg.stageIndicator ?? DEFAULT_STAGE_INDICATOR;
   }
 
+  /** A private socket dir while sharing one connection (sharingConnection); undefined otherwise. */
+  private muxDir: string | undefined;
+
+  /** OpenSSH's ssh and scp share the connection through the private socket; other programs run as given. */
+  private mux(argv: string[]): string[] {
+    if (!this.muxDir || !['ssh', 'scp'].includes(basename(argv[0]!))) return argv;
+    return [argv[0]!, '-o', 'ControlMaster=auto', '-o', `ControlPath=${this.muxDir}/%C`, '-o', 'ControlPersist=60', ...argv.slice(1)];
+  }
+
+  /**
+   * Runs fn with every ssh and scp of this peer over one connection (OpenSSH ControlMaster, its
+   * socket in a fresh 0700 dir of ours, owned by localUser when the copies run as that user):
+   * the check, the copy, the listing and the stage indicator pay for one login, not four. The
+   * master is told to exit afterwards. Only when both commands are OpenSSH's.
+   */
+  async sharingConnection<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.muxDir || !['ssh', 'scp'].includes(basename(this.rcpCommand[0] ?? '')) || basename(this.rshCommand[0] ?? '') !== 'ssh') return fn();
+    const dir = await mkdtemp(join(tmpdir(), 'fa-ssh-'));
+    if (this.localUser && process.getuid?.() === 0) {
+      const { uid, gid } = await userIds(this.runner, this.localUser);
+      await chown(dir, uid, gid);
+    }
+    this.muxDir = dir;
+    try {
+      return await fn();
+    } finally {
+      await this.run([...this.rshCommand, '-O', 'exit', sshDestination(this.name, this.remoteUser)], { readOnly: true, timeoutMs: SHORT_TIMEOUT_MS }).catch(() => undefined);
+      this.muxDir = undefined;
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   private run(argv: string[], opts: RunOptions): Promise<RunResult> {
-    const full = asLocalUser(argv, this.localUser);
+    const full = asLocalUser(this.mux(argv), this.localUser);
     return this.runner.run(full[0]!, full.slice(1), { allowFailure: true, ...opts });
   }
 
@@ -139,6 +173,7 @@ export class RemotePeer implements Peer {
   async stage(targetDir: string, opts: StageOptions = {}): Promise<StageReport> {
     const owner = await resolveOwnership(this.runner, opts.ownership);
     const fresh = await this.freshDir(opts.tempParent ?? dirname(targetDir), `.firstaid-stage-${this.name}-`);
+    let arrivals: Promise<Map<string, Arrived>> | undefined;
     try {
       const into = join(fresh, 'c');
       const signal = opts.signal;
@@ -146,7 +181,8 @@ export class RemotePeer implements Peer {
         timeoutMs: COPY_TIMEOUT_MS,
         ...(signal ? { signal } : {}),
       });
-      // Both at once: the peer hashes while the bytes travel.
+      // All at once: the peer hashes while the bytes travel, and we hash them as they land.
+      arrivals = followArrivals(into, copy);
       let total: number | undefined;
       const listingDone = this.listOnPeer(signal).then((l) => {
         total = l.listing?.files.reduce((n, f) => n + f.size, 0);
@@ -172,13 +208,14 @@ export class RemotePeer implements Peer {
         throw new PeerStageError(this.name, `the copy exited 0 but ${checked.problems.length} of ${listing?.files.length} files are not right: ${checked.problems.slice(0, 3).join('; ')}`);
       }
       if (checked.files.length === 0) throw new PeerStageError(this.name, `nothing to stage: ${this.collectDir} holds no files`, 'Check that the peer collected its backups into collectDir.');
-      const bad = await checkHashes(into, checked.files, signal);
+      const bad = await checkHashes(into, checked.files, signal, await arrivals);
       if (bad.length) throw new PeerStageError(this.name, bad.slice(0, 3).join('; '));
       if (listing?.skipped.length) warnings.push(`not regular files, not staged: ${listing.skipped.join(', ')}`);
       if (checked.extras.length) warnings.push(`appeared after the peer's listing, not staged: ${checked.extras.join(', ')}`);
       await placeFiles(this.runner, into, targetDir, checked.files, owner, opts.permissions);
       return { peer: this.name, targetDir, files: checked.files, bytes: checked.files.reduce((n, f) => n + f.size, 0), warnings };
     } finally {
+      await arrivals;
       await rm(fresh, { recursive: true, force: true });
     }
   }

@@ -71,6 +71,11 @@ async function sweepStale(dir: string): Promise<void> {
 
 export async function stageOne(spec: PeerSpec, runner: Runner, o: StagePoolOptions): Promise<StageOutcome> {
   const peer = peerFromSpec(spec, runner);
+  // A remote peer's check, copy, listing and stage indicator share one ssh connection.
+  return peer instanceof RemotePeer ? peer.sharingConnection(() => stageWith(peer, spec, o)) : stageWith(peer, spec, o);
+}
+
+async function stageWith(peer: Peer, spec: PeerSpec, o: StagePoolOptions): Promise<StageOutcome> {
   o.onPeer?.(spec.name, 'checking');
   const r = await peer.checkCollectIndicator();
   if (r.state === 'not-ready') return { name: spec.name, state: 'not-ready', reason: r.reason };

@@ -3,7 +3,7 @@
  * RSYNC_PASSWORD, never argv) and rsync+ssh://user@host[:port]/path (rsync over OpenSSH with the
  * same host-key rules as sftp). rsync writes `.name.XXXXXX` beside the final name and renames it
  * when complete (never --inplace: that leaves a partial final file); the size is checked
- * afterwards with --list-only, and rsync checks its whole-file checksum itself. Names with glob
+ * afterwards with --list-only and the content from the server's disk (sameContent). Names with glob
  * characters are refused: the daemon and the filter rules would expand them.
  */
 import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
@@ -16,7 +16,8 @@ import type { StorageUrl } from './url.js';
 import type { SshDeps, StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
 import { checkName, isTempName, tempNameFor } from './names.js';
-import { acceptHostKey, classifySsh, hostKeyError, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { acceptHostKey, classifySsh, hostKeyError, remoteSha256, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { hashFile } from '../objects/hash-file.js';
 
 const LONG = 24 * 3600_000;
 const LIST_LINE = /^([-dlcbps][-rwxsStT]{9})\s+([\d,.]+)\s+\d{4}\/\d\d\/\d\d\s+\d\d:\d\d:\d\d\s(.*)$/;
@@ -149,7 +150,33 @@ export class RsyncBackend implements Backend {
     if (!got || got.size !== st.size) {
       throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: ${got?.size ?? 'no'} bytes there, ${st.size} were sent.`);
     }
+    if (!(await this.sameContent(localPath, name, opts))) {
+      // rsync renamed it already: a damaged file must not stay under the name.
+      await this.deleteList([name]).catch(() => undefined);
+      throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: what arrived differs from what was sent (checked after rsync's rename); removed.`);
+    }
     opts.onProgress?.({ bytesDone: st.size, bytesTotal: st.size });
+  }
+
+  /**
+   * Whether the file there is what was sent, read back from its disk (rsync's own checksum
+   * covers the bytes it received, not what then sits there): over ssh the one remote sha256;
+   * on a daemon (no shell), or where no command runs, rsync --checksum --dry-run, which makes
+   * the server read the file and compare its whole-file checksum with ours.
+   */
+  private async sameContent(localPath: string, name: string, opts: PutOptions): Promise<boolean> {
+    if (this.overSsh) {
+      const [want, there] = await Promise.all([
+        opts.sha256 ? Promise.resolve(opts.sha256) : hashFile(localPath),
+        remoteSha256(this.runner, this.target, this.ssh, `${this.dirPath()}/${name}`, opts.signal),
+      ]);
+      if (there) return there === want;
+    }
+    const r = await this.rsync(['--checksum', '--dry-run', '--itemize-changes', '--times', '--', localPath, this.remote(name)], `checking ${name}`, {
+      timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    // An itemized file line (`>fc.t......`) means rsync would send it again: it differs.
+    return !r.stdout.split('\n').some((l) => /^[<>ch*.]f/.test(l));
   }
 
   async get(name: string, localPath: string, opts: GetOptions = {}): Promise<void> {

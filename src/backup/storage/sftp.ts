@@ -1,12 +1,15 @@
 /**
  * sftp://user@host[:port]/path through OpenSSH's own sftp client (`sftp -b -`, argv only, the
  * batch on stdin with every path escaped): OpenSSH handles ssh_config, agent and known_hosts.
- * put = `put -f` (fsync@openssh.com) to `<name>.firstaid-tmp-<hex>`, size checked, then
- * `rename` (posix-rename@openssh.com) onto the final name; a failed try's temporary is removed
+ * put = `put -f` (fsync@openssh.com) to `<name>.firstaid-tmp-<hex>`, size checked, its sha256
+ * computed on the server through ssh (read back over sftp where no shell runs) against the
+ * local one, then `rename` (posix-rename@openssh.com) onto the final name; a failed try's temporary is removed
  * (at once, else by retryCleanup/close). Never scp -O (remote shell injection, field notes).
  * SFTP reports a full disk only as "Failure": statvfs (`df`) tells it apart.
  */
-import { stat, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { Runner, RunResult } from '../../core/runner.js';
 import type { Backend, GetOptions, PutOptions } from './types.js';
@@ -14,7 +17,8 @@ import type { StorageUrl } from './url.js';
 import type { SshDeps, StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
 import { checkName, isTempName, tempNameFor } from './names.js';
-import { acceptHostKey, classifySsh, destination, hostKeyError, sftpQuote as q, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { acceptHostKey, classifySsh, destination, hostKeyError, remoteSha256, sftpQuote as q, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { hashFile } from '../objects/hash-file.js';
 import { placeFile } from './local-copy.js';
 
 const LONG = 24 * 3600_000; // a transfer may take hours; a dead link is caught by ServerAlive
@@ -49,6 +53,24 @@ export class SftpBackend implements Backend {
     this.target = { host: url.host!, ...(url.user ? { user: url.user } : {}), ...(url.port ? { port: url.port } : {}) };
   }
 
+  /** The private socket dir of the shared connection (created with the first session). */
+  private muxDir: string | undefined;
+
+  /**
+   * One ssh login for a put's sessions (the upload, the sha256 on the server, the rename) and
+   * whatever follows: OpenSSH ControlMaster, its socket in a fresh 0700 dir of ours; close()
+   * tells the master to exit (else it ends by itself 10 s after its last session).
+   */
+  private async shared(): Promise<string[]> {
+    if (!this.muxDir) {
+      const dir = await mkdtemp(join(tmpdir(), 'fa-sftp-'));
+      this.muxDir = dir;
+      // A backend never closed leaves no dir behind the process.
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    }
+    return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${this.muxDir}/%C`, '-o', 'ControlPersist=10'];
+  }
+
   private remote(name: string): string {
     return posix.join(this.dir, name);
   }
@@ -65,6 +87,7 @@ export class SftpBackend implements Backend {
     if (!this.hostKeyChecked && this.ssh?.acceptHostKey) await acceptHostKey(this.runner, this.target, this.ssh.acceptHostKey, this.ssh);
     this.hostKeyChecked = true;
     const args = [
+      ...(await this.shared()),
       ...sshClientOptions(this.ssh),
       ...(this.target.port ? ['-P', String(this.target.port)] : []),
       ...(this.ssh?.bwlimitKbit ? ['-l', String(this.ssh.bwlimitKbit)] : []),
@@ -102,6 +125,9 @@ export class SftpBackend implements Backend {
     if (!st.isFile()) throw new StorageError('other', `${localPath} is not a regular file.`);
     const tmp = this.remote(tempNameFor(name));
     this.pendingTemps.add(tmp);
+    // Hashed here while sftp sends it (the two share nothing but the page cache).
+    const localSha = opts.sha256 ? Promise.resolve(opts.sha256) : hashFile(localPath);
+    localSha.catch(() => undefined);
     try {
       // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
       const r = await this.batch([...this.mkdirs(), `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
@@ -121,6 +147,10 @@ export class SftpBackend implements Backend {
       if (!got || got.size !== st.size) {
         throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: ${got?.size ?? 'no'} bytes arrived, ${st.size} were sent.`);
       }
+      const [want, there] = await Promise.all([localSha, this.remoteHash(tmp, opts.signal)]);
+      if (there !== want) {
+        throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: what arrived differs from what was sent (sha256 ${there.slice(0, 12)}... there, ${want.slice(0, 12)}... here); not kept.`);
+      }
       await this.batch([`rename ${q(tmp)} ${q(this.remote(name))}`], `renaming ${basename(tmp)} to ${name}`);
       this.pendingTemps.delete(tmp);
       opts.onProgress?.({ bytesDone: st.size, bytesTotal: st.size });
@@ -130,6 +160,20 @@ export class SftpBackend implements Backend {
       throw err;
     } finally {
       if (this.pendingTemps.has(tmp)) await this.removeTemps();
+    }
+  }
+
+  /** sha256 of a remote file: computed there through ssh, else (no shell there) read back and hashed here. */
+  private async remoteHash(path: string, signal?: AbortSignal): Promise<string> {
+    const there = await remoteSha256(this.runner, this.target, this.ssh, path, signal, await this.shared());
+    if (there) return there;
+    const dir = await mkdtemp(join(tmpdir(), 'firstaid-sftp-readback-'));
+    try {
+      const back = join(dir, 'f');
+      await this.batch([`get -f ${q(path)} ${q(back)}`], `reading back ${basename(path)}`, { timeoutMs: LONG, ...(signal ? { signal } : {}) });
+      return await hashFile(back);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
 
@@ -211,6 +255,11 @@ export class SftpBackend implements Backend {
 
   async close(): Promise<void> {
     await this.removeTemps();
+    const dir = this.muxDir;
+    if (!dir) return;
+    this.muxDir = undefined;
+    await this.runner.run('ssh', ['-o', `ControlPath=${dir}/%C`, ...sshClientOptions(this.ssh), ...(this.target.port ? ['-p', String(this.target.port)] : []), '-O', 'exit', destination(this.target)], { allowFailure: true, readOnly: true, timeoutMs: 20_000 }).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

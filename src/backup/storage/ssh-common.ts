@@ -11,6 +11,7 @@ import type { Runner } from '../../core/runner.js';
 import { StorageError } from './errors.js';
 import type { SshDeps } from './registry.js';
 import type { StorageErrorKind } from './types.js';
+import { parseHashRecords, remoteCommand, remoteSha256Words } from '../../core/remote-shell.js';
 
 export interface SshTarget { user?: string; host: string; port?: number }
 
@@ -55,6 +56,8 @@ export function classifySsh(stderr: string, exitCode: number): StorageErrorKind 
   if (/Could not resolve hostname|Name or service not known/i.test(stderr)) return 'bad-url';
   if (/Connection (closed|reset|refused|timed out)|Broken pipe|lost connection|Timeout, server|Network is unreachable|No route to host|kex_exchange_identification|Connection to .* closed/i.test(stderr)) return 'transient';
   if (exitCode === 255) return 'transient';
+  // Killed by a signal: a shared connection's client dies with its master when the link is cut.
+  if (exitCode === -1) return 'transient';
   return null;
 }
 
@@ -117,4 +120,26 @@ export async function acceptHostKey(runner: Runner, t: SshTarget, fingerprint: s
 export function sftpQuote(path: string): string {
   if (/[\n\r\0]/.test(path)) throw new StorageError('bad-url', 'A path with a newline cannot be sent to sftp.');
   return path.replace(/[\\\s"'*?[\]#{}]/g, '\\$&');
+}
+
+/**
+ * sha256 of one file on the server, through ssh and the one remote hash (argv; the path is a
+ * positional argument of `sh -c`, never read by the remote shell). null when no shell command
+ * runs there (an sftp-only account, no sha256 tool): the caller reads the file back instead.
+ */
+export async function remoteSha256(runner: Runner, t: SshTarget, deps: SshDeps | undefined, path: string, signal?: AbortSignal, extra: readonly string[] = []): Promise<string | null> {
+  const r = await runner.run('ssh', [
+    ...extra, ...sshClientOptions(deps), ...(t.port ? ['-p', String(t.port)] : []), destination(t), '--', remoteCommand(remoteSha256Words([path])),
+  ], { allowFailure: true, readOnly: true, timeoutMs: 24 * 3600_000, ...(signal ? { signal } : {}) });
+  if (r.exitCode === 255) {
+    const kind = classifySsh(r.stderr, r.exitCode);
+    if (kind === 'host-key-unknown' || kind === 'host-key-changed') throw await hostKeyError(runner, kind, t, deps);
+    throw new StorageError(kind ?? 'transient', `checking the sha256 on ${t.host}: ssh failed (${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}).`);
+  }
+  if (r.exitCode !== 0) return null;
+  try {
+    return parseHashRecords(r.stdout).get(path) ?? null;
+  } catch {
+    return null;
+  }
 }
