@@ -7,33 +7,8 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { FirstaidError } from '../../core/errors.js';
 import type { ArchiveType, ArchiverProvider, CreateRequest, CreateResult, Feature } from './types.js';
-
-/**
- * node-tar hands every chunk it reads downstream in a fresh Buffer; dead ones are freed only
- * when V8 notices external memory (tens of MB later), which was most of its peak RSS (30 MB of
- * dead buffers at the peak, 2-6 MB live). A scavenge every GC_EVERY_MS frees them while they
- * are young; it costs about a millisecond (measured: 119 MB -> 97 MB peak on the bench tree).
- */
-const GC_EVERY_MS = 25;
-let gcFn: ((o?: { type: 'minor' | 'major' }) => void) | null | undefined;
-function collector(): (() => void) | null {
-  if (gcFn === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      gcFn = runInNewContext('gc') as typeof gcFn;
-    } catch {
-      gcFn = null;
-    }
-  }
-  if (!gcFn) return null;
-  const gc = gcFn;
-  // Young generation only: an added full collection every second measured no lower.
-  return () => gc({ type: 'minor' });
-}
 
 const KIND: Record<string, string> = { File: '-', OldFile: '-', ContiguousFile: '-', Directory: 'd', SymbolicLink: 'l', Link: 'h' };
 
@@ -93,8 +68,6 @@ export class InternalProvider implements ArchiverProvider {
       const c = i.replace(/^\.?\/+/, '').replace(/\/+$/, '');
       await visit(c === '' || c === '.' ? '.' : `./${c}`);
     }
-    const gc = collector();
-    const gcTimer = gc ? setInterval(gc, GC_EVERY_MS) : undefined;
     try {
       await create({
         file: req.file,
@@ -126,8 +99,6 @@ export class InternalProvider implements ArchiverProvider {
       }
       // A file that grew while read: node-tar fails the entry; the archive is not usable.
       throw new FirstaidError('archive-failed', `node-tar could not make the archive: ${e.message}`, 'Use --provider external (GNU tar), which tolerates files changing while read.');
-    } finally {
-      clearInterval(gcTimer);
     }
     if (changed) req.onError({ operation: 'finish', kind: 'some-files-changed', message: 'some files changed while they were read' });
     return { someFilesChanged: changed };
