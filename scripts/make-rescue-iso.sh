@@ -35,10 +35,13 @@ done
 
 # What the live system holds: the kernel (the cloud kernel has vfat, iso9660, sr, efivarfs),
 # live-boot, udev, and every tool firstaid runs (scripts/deps.sh runtime) plus the backup
-# transports (OpenSSH client, rsync) and efibootmgr for NVRAM entries.
+# transports (OpenSSH client, rsync) and efibootmgr for NVRAM entries; the archive compressors,
+# par2, eject and openssl (the disc manifest's fast sha256). Not dvdisaster: it pulls in GTK
+# (tens of MB); `disc write --ecc` and `disc repair` say it is missing and how to get it.
 PACKAGES=linux-image-cloud-amd64,live-boot,systemd-sysv,udev,kmod,initramfs-tools,zstd,procps,less,\
 util-linux,fdisk,mount,e2fsprogs,dosfstools,mtools,fusefat,attr,xorriso,tar,openssh-client,rsync,\
-efibootmgr,grub-common,grub2-common,grub-pc-bin,grub-efi-amd64-bin,ca-certificates
+efibootmgr,grub-common,grub2-common,grub-pc-bin,grub-efi-amd64-bin,ca-certificates,\
+gzip,xz-utils,bzip2,par2,eject,openssl
 # The cache key: this script up to the per-run part (the package list and the configuration).
 KEY=$(sed -n '/^# ---- every run/q;p' "$0" | sha256sum | cut -c1-12)
 TREE=$CACHE/rescue-tree-$KEY
