@@ -19,43 +19,9 @@ import { SessionLog } from '../../src/core/log.js';
 import { Runner } from '../../src/core/runner.js';
 import { TargetRoot } from '../../src/core/target-root.js';
 import { defaultStoreDir, openBackupStore } from '../../src/backup/spaces/store.js';
+import { Console } from '../helpers/tmux-console.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-class Console {
-  readonly seen: string[] = [];
-  constructor(readonly name: string) {}
-  start(cmd: string): void {
-    tmux('new-session', '-d', '-x', '80', '-y', '25', '-s', this.name, `${cmd}; echo FIRSTAID-EXIT=$?; sleep 300`);
-  }
-  screen(): string {
-    return tmux('capture-pane', '-p', '-t', this.name);
-  }
-  async waitFor(what: string | RegExp, timeoutMs = 30_000): Promise<string> {
-    const end = Date.now() + timeoutMs;
-    let s = '';
-    while (Date.now() < end) {
-      s = this.screen();
-      if (this.seen[this.seen.length - 1] !== s) this.seen.push(s);
-      if (typeof what === 'string' ? s.includes(what) : what.test(s)) return s;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(what)}; screen:\n${s}`);
-  }
-  keys(...k: string[]): void {
-    tmux('send-keys', '-t', this.name, ...k);
-  }
-  text(t: string): void {
-    tmux('send-keys', '-t', this.name, '-l', t);
-  }
-  kill(): void {
-    try { tmux('kill-session', '-t', this.name); } catch { /* gone */ }
-  }
-}
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
