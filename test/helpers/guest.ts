@@ -18,7 +18,8 @@ export const ISO = join(REPO, 'dist', 'firstaid-rescue.iso');
 const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
 const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
-let iso: string | undefined;
+// scripts/run-tests.mjs builds it once before the test lanes run side by side (FIRSTAID_PREBUILT).
+let iso: string | undefined = process.env.FIRSTAID_PREBUILT === '1' && existsSync(ISO) ? ISO : undefined;
 /** The rescue CD with the executable of this checkout (built once per process). */
 export function rescueIso(): string {
   if (!iso) {

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 export const REPO = join(import.meta.dirname, '..', '..');
 export const EXECUTABLE = join(REPO, 'dist', 'firstaid-linux-x64');
 
-let built = false;
+// scripts/run-tests.mjs builds it once before the test lanes run side by side (FIRSTAID_PREBUILT).
+let built = process.env.FIRSTAID_PREBUILT === '1';
 /** Runs npm run package (scripts/package.mjs) once per process. */
 export function buildExecutable(): string {
   if (!built) execFileSync(process.execPath, [join(REPO, 'scripts', 'package.mjs')], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
