@@ -12,7 +12,7 @@ import { moveCursor } from '../ui/list.js';
 import { back, startTask, systemLabel, type State } from './nav.js';
 import type { ProgressEvent, UserError } from './services.js';
 import { bytes } from './labels.js';
-import { etaText } from './eta.js';
+import { advancePhase, etaText } from './eta.js';
 import { COPY_FIELDS, COPY_TYPES, type CopyCreateResult, type CopyExtractResult, type CopyJob, type CopyOffState, type ArchiveRow } from './copyoff-state.js';
 
 const HELP: Record<string, string> = {
@@ -157,10 +157,7 @@ export function onKey(s: State, k: Key): State {
 
 export function taskProgress(s: State, e: ProgressEvent): State {
   const p = s.copyOff.progress;
-  if (!p) return s;
-  const phase = (x: string) => x.split(':')[0];
-  const phaseAt = phase(e.step) === phase(p.step) ? p.phaseAt : s.now;
-  return set(s, { progress: { ...p, step: e.step, fraction: e.fraction ?? (phaseAt === p.phaseAt ? p.fraction : null), phaseAt } });
+  return p ? set(s, { progress: advancePhase(p, e, s.now) }) : s;
 }
 
 export function taskDone(s: State, job: CopyJob, value: unknown): State {

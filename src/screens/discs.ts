@@ -11,7 +11,7 @@ import { mib } from '../devices/optical/capacity.js';
 import type { Layout, Line, ScreenModel } from '../ui/layout.js';
 import type { State } from './nav.js';
 import type { ProgressEvent, RevertResult, UserError } from './services.js';
-import { etaText } from './eta.js';
+import { advancePhase, etaText } from './eta.js';
 import { bytes } from './labels.js';
 import { openDrive, runJob, setD } from './discs-nav.js';
 import * as drives from './discs-drives.js';
@@ -202,10 +202,7 @@ export function onKey(s: State, k: Key): State {
 
 export function taskProgress(s: State, e: ProgressEvent): State {
   const p = s.discs.progress;
-  if (!p) return s;
-  const phase = (x: string) => x.split(':')[0];
-  const phaseAt = phase(e.step) === phase(p.step) ? p.phaseAt : s.now;
-  return setD(s, { progress: { ...p, step: e.step, fraction: e.fraction ?? (phaseAt === p.phaseAt ? p.fraction : null), phaseAt } });
+  return p ? setD(s, { progress: advancePhase(p, e, s.now) }) : s;
 }
 
 export function taskDone(s: State, job: DiscJob, value: unknown): State {
