@@ -14,6 +14,7 @@ import type { ProgressEvent, UserError } from './services.js';
 import { bytes } from './labels.js';
 import { advancePhase, etaText } from './eta.js';
 import { COPY_FIELDS, COPY_TYPES, type CopyCreateResult, type CopyExtractResult, type CopyJob, type CopyOffState, type ArchiveRow } from './copyoff-state.js';
+import { fieldKey } from '../ui/text-field.js';
 
 const HELP: Record<string, string> = {
   source: 'What to copy: a directory as the installation sees it (e.g. /home), or a backup id (grub/2026...). Enter to type.',
@@ -106,11 +107,11 @@ function run(s: State, job: CopyJob, title: string): State {
 
 function editKey(s: State, k: Key): State {
   const e = s.copyOff.editing!;
-  if (k.name === 'escape') return set(s, { editing: null });
-  if (k.name === 'backspace') return set(s, { editing: { ...e, text: e.text.slice(0, -1) } });
-  if (k.name === 'char') return set(s, { editing: { ...e, text: e.text + k.ch } });
-  if (k.name !== 'enter') return s;
-  const text = e.text.trim();
+  const f = fieldKey(e.text, k);
+  if (f.kind === 'cancel') return set(s, { editing: null });
+  if (f.kind === 'edit') return set(s, { editing: { ...e, text: f.text } });
+  if (f.kind !== 'submit') return s;
+  const text = f.text;
   if (e.field === 'dir') {
     const a = s.copyOff.archives;
     const r = a.status === 'ready' && s.copyOff.row !== null ? a.rows[s.copyOff.row] : undefined;

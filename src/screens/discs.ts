@@ -18,6 +18,7 @@ import * as drives from './discs-drives.js';
 import * as disc from './discs-disc.js';
 import * as write from './discs-write.js';
 import type { DiscDone, DiscJob, DiscStatus, DiscVerifyResult, DrivesValue, EjectResult, SizeValue, SourcesValue, StageLine, WriteSummary } from './discs-state.js';
+import { fieldKey } from '../ui/text-field.js';
 
 function errorLines(e: UserError): Line[] {
   return [{ text: e.message }, { text: '' }, { text: `What to do: ${e.hint}` }];
@@ -141,11 +142,11 @@ export function takesText(s: State): boolean {
 
 function editKey(s: State, k: Key): State {
   const e = s.discs.editing!;
-  if (k.name === 'escape') return setD(s, { editing: null });
-  if (k.name === 'backspace') return setD(s, { editing: { ...e, text: e.text.slice(0, -1) } });
-  if (k.name === 'char') return setD(s, { editing: { ...e, text: e.text + k.ch } });
-  if (k.name !== 'enter') return s;
-  const text = e.text.trim();
+  const f = fieldKey(e.text, k);
+  if (f.kind === 'cancel') return setD(s, { editing: null });
+  if (f.kind === 'edit') return setD(s, { editing: { ...e, text: f.text } });
+  if (f.kind !== 'submit') return s;
+  const text = f.text;
   switch (e.field) {
     case 'pseudo':
       return text ? openDrive(setD(s, { editing: null }), text) : setD(s, { editing: null });

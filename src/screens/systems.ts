@@ -9,6 +9,7 @@ import { moveCursor } from '../ui/list.js';
 import { back, cursorOf, go, loading, setCursor, startTask, type State } from './nav.js';
 import { emptyModel, pendingModel } from './pending.js';
 import { openDiscs } from './discs-nav.js';
+import { fieldKey } from '../ui/text-field.js';
 
 const OWN_KEYS = 'Enter choose  a attach image  d root dir';
 
@@ -83,11 +84,11 @@ function pick(s: State): State {
 function inputKey(s: State, k: Key): State {
   const input = s.input;
   if (!input) return s;
-  if (k.name === 'escape') return { ...s, input: null };
-  if (k.name === 'backspace') return { ...s, input: { ...input, text: input.text.slice(0, -1) } };
-  if (k.name === 'char') return { ...s, input: { ...input, text: input.text + k.ch } };
-  if (k.name === 'enter') {
-    const text = input.text.trim();
+  const f = fieldKey(input.text, k);
+  if (f.kind === 'cancel') return { ...s, input: null };
+  if (f.kind === 'edit') return { ...s, input: { ...input, text: f.text } };
+  if (f.kind === 'submit') {
+    const text = f.text;
     if (!text) return s;
     const target = input.kind === 'image' ? { image: text } : { root: text };
     return startTask({ ...setCursor(s, 0), input: null, systems: loading(input.kind === 'image' ? `Attaching ${text}` : `Reading ${text}`) }, { kind: 'systems', target });
