@@ -41,7 +41,8 @@ test('create argv: names from a NUL list, compression as a program with its leve
   assert.ok(a.includes('--no-check-device') && a.includes('--listed-incremental=/w/s'));
   assert.deepEqual(a.slice(-3), ['--null', '--verbatim-files-from', '--files-from=/o/.l']);
   assert.ok(a.includes('--exclude=-x'), 'an exclude pattern starting with - stays the option value');
-  for (const x of ['--xattrs', '--xattrs-include=*', '--acls', '--selinux', '--sparse', '--format=posix']) assert.ok(a.includes(x), x);
+  for (const x of ['--xattrs', '--xattrs-include=*', '--sparse', '--format=posix', '-vv', '--index-file=/o/.i']) assert.ok(a.includes(x), x);
+  assert.ok(!createArgv({ file: 'x.tar', root: '/s', listFile: '/l', type: 'tar' }).includes('-vv'), 'no listing without an index file');
   assert.deepEqual(compressor('tar.gz', 0), ['gzip', '-1'], 'gzip has no level 0');
   assert.deepEqual(compressor('tar.xz', 0), ['xz', '-T0', '-0']);
   assert.equal(compressor('tar', 9), null);

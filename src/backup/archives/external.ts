@@ -7,7 +7,8 @@ import { writeFile, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import type { Runner } from '../../core/runner.js';
 import { FirstaidError } from '../../core/errors.js';
-import { ARCHIVE_TYPES, type ArchiveType, type ArchiverProvider, type CreateRequest, type CreateResult, type Feature } from './types.js';
+import { tarHeaderParser } from './tar-headers.js';
+import { ARCHIVE_TYPES, type ArchiveMember, type ArchiveType, type ArchiverProvider, type CreateRequest, type CreateResult, type Feature } from './types.js';
 import { classifyStderr, createArgv, parseVerboseLine } from './gnu-tar.js';
 import { followFile, lineSplitter } from './follow.js';
 
@@ -29,15 +30,23 @@ export class ExternalProvider implements ArchiverProvider {
     await this.runner.require('tar', ...(tool ? [tool] : []));
     const base = join(dirname(req.file), '.' + basename(req.file));
     const listFile = base + '.list';
-    const indexFile = base + '.index';
+    // A plain tar's members come from its own headers, read along with the sha256 (cheaper than
+    // tar formatting a -vv listing: 0.1 s on 20,000 files); a compressed one's from the listing.
+    const fromHeaders = req.def.type === 'tar' && req.tapArchive !== undefined;
+    const indexFile = fromHeaders ? undefined : base + '.index';
     const include = req.def.include?.length ? req.def.include : ['.'];
     await writeFile(listFile, include.map((p) => p + '\0').join(''), { mode: 0o600 });
-    await writeFile(indexFile, '', { mode: 0o600 });
+    if (indexFile) await writeFile(indexFile, '', { mode: 0o600 });
+    const member = (m: ArchiveMember) => req.onMember({ ...m, path: m.path.replace(/^\.\//, '') });
+    if (fromHeaders) {
+      const headers = tarHeaderParser(member);
+      req.tapArchive!((b) => headers.push(b));
+    }
     let fatal: string | undefined;
     const stderrTail: string[] = [];
     try {
       const run = this.runner.run('tar', createArgv({
-        file: req.file, root: req.def.root, listFile, indexFile, type: req.def.type,
+        file: req.file, root: req.def.root, listFile, ...(indexFile ? { indexFile } : {}), type: req.def.type,
         ...(req.strength !== undefined ? { strength: req.strength } : {}),
         ...(req.snapshot ? { snapshot: req.snapshot } : {}),
         ...(req.def.exclude ? { exclude: req.def.exclude } : {}),
@@ -57,9 +66,9 @@ export class ExternalProvider implements ArchiverProvider {
       });
       const lines = lineSplitter((l) => {
         const m = parseVerboseLine(l);
-        if (m) req.onMember({ ...m, path: m.path.replace(/^\.\//, '') });
+        if (m) member(m);
       });
-      const [r] = await Promise.all([run, followFile(indexFile, run, (b) => lines.push(b))]);
+      const [r] = await Promise.all([run, indexFile ? followFile(indexFile, run, (b) => lines.push(b)) : undefined]);
       lines.end();
       if (r.exitCode === 0) return { someFilesChanged: false };
       if (r.exitCode === 1) {
@@ -73,7 +82,7 @@ export class ExternalProvider implements ArchiverProvider {
       throw new FirstaidError('archive-failed', `GNU tar could not make the archive (exit ${r.exitCode}): ${why}`, 'Nothing was kept under the final name; see the session log, fix the cause and run it again.');
     } finally {
       await rm(listFile, { force: true });
-      await rm(indexFile, { force: true });
+      if (indexFile) await rm(indexFile, { force: true });
     }
   }
 }

@@ -16,6 +16,8 @@ export interface FollowOptions {
    * must succeed. tar itself never syncs.
    */
   sync?: boolean;
+  /** Also hands each piece read to these (a provider reading the archive's headers). */
+  taps?: readonly ((b: Buffer) => void)[];
 }
 
 /**
@@ -73,7 +75,11 @@ export async function followFile(path: string, done: Promise<unknown>, onData: (
 /** sha256 and size of a file being written, computed as it grows (and made durable with `sync`). */
 export async function followHash(path: string, done: Promise<unknown>, o: FollowOptions = {}): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');
-  const size = await followFile(path, done, (b) => h.update(b), o);
+  const taps = o.taps ?? [];
+  const size = await followFile(path, done, (b) => {
+    h.update(b);
+    for (const t of taps) t(b);
+  }, o);
   return { sha256: h.digest('hex'), size };
 }
 

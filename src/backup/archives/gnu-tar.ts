@@ -28,8 +28,11 @@ export interface CreateArgs {
   root: string;
   /** File holding the include paths, NUL-separated. */
   listFile: string;
-  /** The verbose listing goes here, not to stdout (memory stays flat on big trees). */
-  indexFile: string;
+  /**
+   * The -vv listing goes here, not to stdout (memory stays flat on big trees). Absent: no
+   * listing (a plain tar's members are read from its headers instead: tar-headers.ts).
+   */
+  indexFile?: string;
   type: ArchiveType;
   strength?: number;
   snapshot?: string;
@@ -39,8 +42,11 @@ export interface CreateArgs {
 export function createArgv(a: CreateArgs): string[] {
   const z = compressor(a.type, a.strength);
   return [
-    '--create', '--format=posix', '-vv', '--index-file=' + a.indexFile, '--quoting-style=c', '--numeric-owner', '--full-time',
-    '--sparse', '--xattrs', "--xattrs-include=*", '--acls', '--selinux', '--one-file-system',
+    '--create', '--format=posix', ...(a.indexFile ? ['-vv', '--index-file=' + a.indexFile, '--full-time'] : []), '--quoting-style=c', '--numeric-owner',
+    // --xattrs-include=* already carries system.posix_acl_* and security.selinux (raw, under
+    // SCHILY.xattr.*; measured: they come back); --acls and --selinux would read and store
+    // each a second time.
+    '--sparse', '--xattrs', "--xattrs-include=*", '--one-file-system',
     // A rescue CD sees other device numbers than the installed system: without this a level 1
     // after a reboot would dump everything again.
     '--no-check-device',
@@ -67,7 +73,9 @@ export function extractArgv(a: ExtractArgs): string[] {
   return [
     '--extract', '--numeric-owner', '--same-owner', '--same-permissions', '--sparse',
     // Without xattrs-include only user.* comes back (trusted.*, security.capability would be lost).
-    '--xattrs', "--xattrs-include=*", '--acls', '--selinux',
+    // No --acls: with it tar drops the raw system.posix_acl_* xattrs, the form every firstaid
+    // archive holds (measured, tar 1.34); earlier archives hold both forms, so they extract too.
+    '--xattrs', "--xattrs-include=*",
     ...(a.incremental ? ['--listed-incremental=/dev/null'] : []),
     ...(z ? ['--use-compress-program=' + z] : []),
     '--file=' + a.file, '--directory=' + a.dir,

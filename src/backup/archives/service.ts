@@ -222,6 +222,7 @@ export class ArchiverService extends EventEmitter {
     const warnings: BackupOperationError[] = [];
     let bytesDone = 0;
     const created = new Date().toISOString();
+    const taps: ((b: Buffer) => void)[] = [];
     try {
       const job = this.provider.create({
         def, file: work, ...(strength !== undefined ? { strength } : {}), ...(tmpSnap ? { snapshot: tmpSnap } : {}),
@@ -235,9 +236,10 @@ export class ArchiverService extends EventEmitter {
           warnings.push(e);
           this.emit('backupOperationError', e);
         },
+        tapArchive: (t) => { taps.push(t); },
       });
       // Hashed and flushed to disk while tar writes: what is left after tar is one short fsync.
-      const [, hash] = await Promise.all([job, followHash(work, job, { sync: true })]);
+      const [, hash] = await Promise.all([job, followHash(work, job, { sync: true, taps })]);
       this.emit('progress', { bytesDone, files: members.length });
       const size = (await stat(work)).size;
       const sum = size === hash.size ? hash : await hashFile(work);

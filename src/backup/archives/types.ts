@@ -81,6 +81,11 @@ export interface CreateRequest {
   snapshot?: string;
   onMember(m: ArchiveMember): void;
   onError(e: BackupOperationError): void;
+  /**
+   * The service reads the archive as it is written (for its sha256); a provider that wants the
+   * same bytes registers here, synchronously, when create is called. Absent: nobody reads along.
+   */
+  tapArchive?(onData: (b: Buffer) => void): void;
   signal?: AbortSignal;
 }
 
