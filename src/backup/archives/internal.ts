@@ -9,6 +9,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirstaidError } from '../../core/errors.js';
 import type { ArchiveType, ArchiverProvider, CreateRequest, CreateResult, Feature } from './types.js';
+import { createWriteStream } from 'node:fs';
 
 const KIND: Record<string, string> = { File: '-', OldFile: '-', ContiguousFile: '-', Directory: 'd', SymbolicLink: 'l', Link: 'h' };
 
@@ -25,7 +26,6 @@ export class InternalProvider implements ArchiverProvider {
       throw new FirstaidError('archive-unsupported', `The internal provider cannot make ${req.def.type} archives.`, 'Use --provider external (GNU tar), or --type tar or tar.gz.');
     }
     if (req.snapshot) throw new FirstaidError('archive-unsupported', 'The internal provider cannot make incremental levels.', 'Use --provider external (GNU tar) for levels.');
-    const { create } = await import('tar');
     const exclude = (req.def.exclude ?? []).map((p) => p.replace(/^\.?\/+/, '').replace(/\/+$/, ''));
     let changed = false;
     const rel = (p: string) => p.replace(/^\.\//, '');
@@ -69,8 +69,7 @@ export class InternalProvider implements ArchiverProvider {
       await visit(c === '' || c === '.' ? '.' : `./${c}`);
     }
     try {
-      await create({
-        file: req.file,
+      await packPaths(req, paths, {
         cwd: req.def.root,
         portable: false,
         follow: false,
@@ -90,7 +89,7 @@ export class InternalProvider implements ArchiverProvider {
           if (kind === 'file-changed') changed = true;
           req.onError({ operation: kind === 'file-changed' ? 'read' : 'unknown', kind, ...(path ? { path } : {}), message: `${code}: ${message}` });
         },
-      }, paths);
+      });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOSPC') throw new FirstaidError('no-space', `No space left while writing the archive ${req.file}.`, 'Free space there, or archive to another place.');
@@ -102,5 +101,52 @@ export class InternalProvider implements ArchiverProvider {
     }
     if (changed) req.onError({ operation: 'finish', kind: 'some-files-changed', message: 'some files changed while they were read' });
     return { someFilesChanged: changed };
+  }
+}
+
+/**
+ * node-tar's create queues every path at once and keeps a stat of each; here they go in a few
+ * at a time, as entries are written, and a stat is dropped once its entry has read it.
+ */
+async function packPaths(req: CreateRequest, paths: readonly string[], opt: PackOptions): Promise<void> {
+  const { Pack } = await import('tar');
+  const WINDOW = 16;
+  let next = 0;
+  let entries = 0;
+  const statCache = new OneReadMap<string, Stats>();
+  const pack = new Pack({
+    ...opt, statCache,
+    onWriteEntry: (e) => {
+      entries++;
+      opt.onWriteEntry?.(e);
+      queueMicrotask(feed);
+    },
+  });
+  const out = createWriteStream(req.file, { mode: 0o644, highWaterMark: 1 << 20 });
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.on('close', resolve);
+    pack.on('error', reject);
+  });
+  pack.pipe(out);
+  function feed(): void {
+    while (next < paths.length && next - entries < WINDOW) pack.add(paths[next++]!);
+    if (next === paths.length && entries >= 0) {
+      next++;
+      pack.end();
+    }
+  }
+  feed();
+  await done;
+}
+
+/** A Map whose entries are forgotten once read: node-tar's stat cache, read once per entry. */
+type PackOptions = NonNullable<ConstructorParameters<typeof import('tar').Pack>[0]>;
+
+class OneReadMap<K, V> extends Map<K, V> {
+  override get(k: K): V | undefined {
+    const v = super.get(k);
+    if (v !== undefined) super.delete(k);
+    return v;
   }
 }

@@ -4,7 +4,7 @@
  * and hashes the same dir on the peer; what is staged is what arrived and matched the peer's
  * own listing, so staging again into a dir that already holds the files works.
  */
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Runner, RunOptions, RunResult } from '../../core/runner.js';
@@ -36,6 +36,8 @@ export interface RemotePeerConfig {
 /** A copy of a large collect dir may take hours; a dead link is caught by ServerAlive*. */
 const COPY_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 const SHORT_TIMEOUT_MS = 2 * 60 * 1000;
+// A login slower than this (a busy peer) and the listing logs in by itself, as before.
+const MASTER_WAIT_MS = 20_000;
 
 export class RemotePeer implements Peer {
   readonly type = 'remote' as const;
@@ -90,6 +92,21 @@ export class RemotePeer implements Peer {
       await this.run([...this.rshCommand, '-O', 'exit', sshDestination(this.name, this.remoteUser)], { readOnly: true, timeoutMs: SHORT_TIMEOUT_MS }).catch(() => undefined);
       this.muxDir = undefined;
       await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Resolves when the shared connection's socket exists (the first session has logged in), or
+   * at once when there is none to wait for, or when `first` has ended (its login failed).
+   */
+  private async masterUp(first: Promise<unknown>): Promise<void> {
+    const dir = this.muxDir;
+    if (!dir) return;
+    let ended = false;
+    void first.finally(() => { ended = true; }).catch(() => undefined);
+    for (let waited = 0; !ended && waited < MASTER_WAIT_MS; waited += 10) {
+      if ((await readdir(dir).catch(() => [])).length > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
     }
   }
 
@@ -150,7 +167,7 @@ export class RemotePeer implements Peer {
 
   async stagePeer(targetDir: string, ownership?: Ownership, permissions?: number): Promise<number> {
     const opts: StageOptions = { ...(ownership ? { ownership } : {}), ...(permissions !== undefined ? { permissions } : {}) };
-    return (await this.stage(targetDir, opts)).files.length;
+    return (await this.sharingConnection(() => this.stage(targetDir, opts))).files.length;
   }
 
   /** The peer's listing with hashes; null when it cannot run commands (sftp-only account). */
@@ -184,7 +201,8 @@ export class RemotePeer implements Peer {
       // All at once: the peer hashes while the bytes travel, and we hash them as they land.
       arrivals = followArrivals(into, copy);
       let total: number | undefined;
-      const listingDone = this.listOnPeer(signal).then((l) => {
+      // Once the copy's login is up, so the listing rides on it instead of logging in beside it.
+      const listingDone = this.masterUp(copy).then(() => this.listOnPeer(signal)).then((l) => {
         total = l.listing?.files.reduce((n, f) => n + f.size, 0);
         return l;
       });
