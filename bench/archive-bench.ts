@@ -133,7 +133,7 @@ try {
       rmSync(made.archivePath);
     }
     const ext = results[type]?.ext;
-    console.log(`${type.padEnd(9)} internal ${int.toFixed(2)} s${ext ? `, external ${ext.toFixed(2)} s, ratio ${(int / ext).toFixed(2)}x` : ''}`);
+    console.log(`${type.padEnd(9)} internal ${int.toFixed(2)} s${ext ? `, external ${ext.toFixed(2)} s, ratio ${(int / ext).toFixed(2)}x` : ''}; peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   }
   const rssEnd = process.resourceUsage().maxRSS / 1024;
   console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

@@ -124,7 +124,7 @@ describe('archive levels and faults', needs({ root: true, tools: ['tar', 'xz', '
     assert.deepEqual(readdirSync(out), []);
   });
 
-  test('a file growing while tar reads it: a file-changed warning, the archive kept and complete', async () => {
+  test('a file growing while it is read: a file-changed warning from both providers, the archive kept and complete', async () => {
     const src = join(base, 'grow-src');
     mkdirSync(src);
     const big = join(src, 'growing.log');
@@ -136,14 +136,18 @@ describe('archive levels and faults', needs({ root: true, tools: ['tar', 'xz', '
     // A writer appending all the time, as a log on a live system.
     const writer = spawn('sh', ['-c', `while :; do echo line >> '${big}'; done`], { stdio: 'ignore' });
     try {
-      const service = new ArchiverService({ workDir: join(base, 'grow-work'), provider: new ExternalProvider(runner) });
-      const events: BackupOperationError[] = [];
-      service.on('backupOperationError', (e) => events.push(e));
-      const def = { id: 'grow', type: 'tar' as const, destination: join(base, 'grow-dest'), root: src };
-      const made = await service.backupFiles(def);
-      assert.deepEqual(events.map((e) => [e.operation, e.kind, e.path]), [['read', 'file-changed', 'growing.log'], ['finish', 'some-files-changed', undefined]]);
-      assert.equal(made.manifest.warnings.length, 2, 'the manifest records the warning');
-      assert.equal(statSync(made.archivePath).size, made.manifest.archive.size);
+      for (const provider of [new ExternalProvider(runner), new InternalProvider()]) {
+        const service = new ArchiverService({ workDir: join(base, `grow-work-${provider.name}`), provider });
+        const events: BackupOperationError[] = [];
+        service.on('backupOperationError', (e) => events.push(e));
+        const def = { id: 'grow', type: 'tar' as const, destination: join(base, `grow-dest-${provider.name}`), root: src };
+        const made = await service.backupFiles(def);
+        assert.deepEqual(events.map((e) => [e.operation, e.kind, e.path]), [['read', 'file-changed', 'growing.log'], ['finish', 'some-files-changed', undefined]], provider.name);
+        assert.equal(made.manifest.warnings.length, 2, 'the manifest records the warning');
+        assert.equal(statSync(made.archivePath).size, made.manifest.archive.size);
+        const listed = execFileSync('tar', ['-tf', made.archivePath], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+        assert.deepEqual(listed, ['./', './growing.log', './still'], `${provider.name}: GNU tar reads the whole archive`);
+      }
     } finally {
       writer.kill('SIGKILL');
     }

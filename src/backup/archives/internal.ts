@@ -1,17 +1,62 @@
 /**
- * The internal provider: node-tar, in-process. tar and tar.gz only, no levels, no xattrs, ACLs,
- * SELinux labels or sparse files (a sparse file is stored in full), and FIFOs and device nodes
- * are left out; `features` says so and the service refuses what is missing. Sockets are
- * filtered out before node-tar sees them: a directory holding one makes its create hang.
+ * The internal provider: in-process, no GNU tar (node-tar's header encoding, our own walk and
+ * writer: tar-writer.ts). tar and tar.gz only, no levels, no xattrs, ACLs, SELinux labels or
+ * sparse files (a sparse file is stored in full), and FIFOs, device nodes and sockets are left
+ * out with an event; `features` says so and the service refuses what is missing.
  */
 import type { Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirstaidError } from '../../core/errors.js';
 import type { ArchiveType, ArchiverProvider, CreateRequest, CreateResult, Feature } from './types.js';
-import { createWriteStream } from 'node:fs';
+import { TarWriter, type TarEntry } from './tar-writer.js';
 
-const KIND: Record<string, string> = { File: '-', OldFile: '-', ContiguousFile: '-', Directory: 'd', SymbolicLink: 'l', Link: 'h' };
+const BATCH = 32;
+/** Files up to this size are read ahead, into one of a few reused buffers. */
+const SLOT = 64 * 1024;
+
+class SlotPool {
+  private free: Buffer[] = [];
+  private made = 0;
+  take(): Buffer | undefined {
+    const b = this.free.pop();
+    if (b) return b;
+    if (this.made >= 2 * BATCH) return undefined;
+    this.made++;
+    return Buffer.allocUnsafe(SLOT + 1);
+  }
+  give(b: Buffer): void { this.free.push(b); }
+}
+
+/** A small file read ahead: its bytes (a view of the slot), or the error opening it. */
+type Prefetched = { slot?: Buffer; data?: Buffer; changed?: boolean } | Error;
+
+async function prefetch(path: string, st: Stats, slots: SlotPool): Promise<Prefetched> {
+  const slot = slots.take();
+  if (!slot) return {};
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    slots.give(slot);
+    return e as Error;
+  }
+  try {
+    // One byte more than its size: a file that grew is seen.
+    let n = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(slot, n, slot.length - n, n);
+      if (bytesRead === 0 || n + bytesRead >= slot.length) { n += bytesRead; break; }
+      n += bytesRead;
+    }
+    const after = await fh.stat();
+    return { slot, data: slot.subarray(0, Math.min(n, st.size)), changed: n > st.size || after.size !== st.size || after.mtimeMs !== st.mtimeMs };
+  } catch (e) {
+    return { slot };
+  } finally {
+    await fh.close();
+  }
+}
 
 export class InternalProvider implements ArchiverProvider {
   readonly name = 'internal' as const;
@@ -27,126 +72,120 @@ export class InternalProvider implements ArchiverProvider {
     }
     if (req.snapshot) throw new FirstaidError('archive-unsupported', 'The internal provider cannot make incremental levels.', 'Use --provider external (GNU tar) for levels.');
     const exclude = (req.def.exclude ?? []).map((p) => p.replace(/^\.?\/+/, '').replace(/\/+$/, ''));
-    let changed = false;
-    const rel = (p: string) => p.replace(/^\.\//, '');
     const include = req.def.include?.length ? [...req.def.include] : ['.'];
-    // Our own walk decides what node-tar sees: given a directory holding a socket, its create
-    // never settles, so it is handed only files, directories and symlinks, one by one.
-    const paths: string[] = [];
-    const visit = async (r: string): Promise<void> => {
-      const clean = rel(r) || '.';
-      if (exclude.some((e) => clean === e || clean.startsWith(e + '/'))) return;
-      let st: Stats;
-      try {
-        st = await lstat(join(req.def.root, r));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
+    const w = await TarWriter.create(req.file, req.def.type === 'tar.gz' ? (req.strength === undefined ? {} : { level: req.strength }) : null);
+    // dev:ino of files with more than one link -> the name they were first stored under.
+    const links = new Map<string, string>();
+    let changed = false;
+    const changedWhileRead = (clean: string, why: string) => {
+      changed = true;
+      req.onError({ operation: 'read', kind: 'file-changed', path: clean, message: `${clean}: ${why}` });
+    };
+
+    const slots = new SlotPool();
+    const excluded = (clean: string) => exclude.some((e) => clean === e || clean.startsWith(e + '/'));
+    const cleanOf = (r: string) => (r === '.' ? '.' : r.slice(2));
+    const visit = async (r: string, known?: Stats | Error, pre?: Prefetched): Promise<void> => {
+      const clean = cleanOf(r);
+      if (excluded(clean)) return;
+      const abs = join(req.def.root, r);
+      const st = known ?? await lstat(abs).catch((e: Error) => e);
+      if (st instanceof Error) {
+        const code = (st as NodeJS.ErrnoException).code;
         req.onError({ operation: 'stat', kind: code === 'EACCES' ? 'permission-denied' : 'unknown-os-error', path: clean, message: `${clean}: cannot stat (${code})` });
         return;
       }
+      const name = r === '.' ? './' : r;
       if (st.isSocket()) {
         req.onError({ operation: 'open', kind: 'socket-ignored', path: clean, message: `${clean}: socket ignored` });
-        return;
-      }
-      if (!st.isFile() && !st.isDirectory() && !st.isSymbolicLink()) {
+      } else if (st.isDirectory()) {
+        let names: string[];
+        try {
+          names = (await readdir(abs)).sort();
+        } catch (e) {
+          req.onError({ operation: 'open', kind: 'permission-denied', path: clean, message: `${clean}: cannot list (${(e as NodeJS.ErrnoException).code})` });
+          return;
+        }
+        await w.header({ name: name + (name.endsWith('/') ? '' : '/'), st, type: 'Directory' }, 0);
+        req.onMember({ path: clean, kind: 'd', size: 0 });
+        // A batch of children at a time: their stats, and the small files' bytes, are fetched
+        // side by side (one at a time, the round trips to the thread pool were most of the time).
+        for (let i = 0; i < names.length; i += BATCH) {
+          const kids = names.slice(i, i + BATCH).map((n) => (r === '.' ? `./${n}` : `${r}/${n}`)).filter((k) => !excluded(cleanOf(k)));
+          const stats = await Promise.all(kids.map((k) => lstat(join(req.def.root, k)).catch((e: Error) => e)));
+          const pres = await Promise.all(kids.map((k, j) => {
+            const s2 = stats[j]!;
+            if (s2 instanceof Error || !s2.isFile() || s2.size > SLOT || (s2.nlink > 1 && links.has(`${s2.dev}:${s2.ino}`))) return undefined;
+            return prefetch(join(req.def.root, k), s2, slots);
+          }));
+          for (let j = 0; j < kids.length; j++) {
+            try {
+              await visit(kids[j]!, stats[j]!, pres[j]);
+            } finally {
+              const p = pres[j];
+              if (p && !(p instanceof Error) && p.slot) slots.give(p.slot);
+            }
+          }
+        }
+      } else if (st.isSymbolicLink()) {
+        await w.header({ name, st, type: 'SymbolicLink', linkpath: await readlink(abs) }, 0);
+        req.onMember({ path: clean, kind: 'l', size: 0 });
+      } else if (st.isFile()) {
+        const key = `${st.dev}:${st.ino}`;
+        const first = st.nlink > 1 ? links.get(key) : undefined;
+        if (first !== undefined) {
+          await w.header({ name, st, type: 'Link', linkpath: first }, 0);
+          req.onMember({ path: clean, kind: 'h', size: 0 });
+          return;
+        }
+        if (pre && !(pre instanceof Error) && pre.data) {
+          const missing = await w.fileData({ name, st, type: 'File' }, pre.data);
+          if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
+          else if (pre.changed) changedWhileRead(clean, 'file changed as we read it');
+          if (st.nlink > 1) links.set(key, name);
+          req.onMember({ path: clean, kind: '-', size: st.size });
+          return;
+        }
+        let fh: FileHandle;
+        try {
+          if (pre instanceof Error) throw pre;
+          fh = await open(abs, 'r');
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new FirstaidError('archive-failed', `Could not read ${clean} (${code}): the archive was not made.`, 'Check the permissions there, or use --provider external (GNU tar).');
+        }
+        try {
+          const entry: TarEntry = { name, st, type: 'File' };
+          const missing = await w.file(entry, fh);
+          if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
+          else {
+            const after = await fh.stat();
+            if (after.size !== st.size || after.mtimeMs !== st.mtimeMs) changedWhileRead(clean, 'file changed as we read it');
+          }
+        } finally {
+          await fh.close();
+        }
+        if (st.nlink > 1) links.set(key, name);
+        req.onMember({ path: clean, kind: '-', size: st.size });
+      } else {
         req.onError({ operation: 'open', kind: 'unknown-type-ignored', path: clean, message: `${clean}: not a file, directory or symlink; ignored (internal provider)` });
-        return;
       }
-      paths.push(r);
-      if (!st.isDirectory()) return;
-      let names: string[];
-      try {
-        names = (await readdir(join(req.def.root, r))).sort();
-      } catch (e) {
-        req.onError({ operation: 'open', kind: 'permission-denied', path: clean, message: `${clean}: cannot list (${(e as NodeJS.ErrnoException).code})` });
-        return;
-      }
-      // './' first: node-tar reads a name starting with '@' as an archive to append.
-      for (const n of names) await visit(r === '.' ? `./${n}` : `${r}/${n}`);
     };
-    for (const i of include) {
-      const c = i.replace(/^\.?\/+/, '').replace(/\/+$/, '');
-      await visit(c === '' || c === '.' ? '.' : `./${c}`);
-    }
+
     try {
-      await packPaths(req, paths, {
-        cwd: req.def.root,
-        portable: false,
-        follow: false,
-        ...(req.def.type === 'tar.gz' ? { gzip: req.strength === undefined ? true : { level: req.strength } } : {}),
-        noDirRecurse: true,
-        // 1 MB reads, not node-tar's 16 MB: a chunk in flight is a fresh buffer each time.
-        maxReadSize: 1 << 20,
-        // One entry at a time: with the default 4 jobs, create never settled on an 8-entry list here.
-        jobs: 1,
-        onWriteEntry: (e) => {
-          const kind = KIND[e.type ?? ''] ?? '?';
-          req.onMember({ path: rel(e.path).replace(/\/$/, '') || '.', kind, size: kind === '-' ? (e.stat?.size ?? 0) : 0 });
-        },
-        onwarn: (code, message, data) => {
-          const path = typeof (data as { path?: unknown }).path === 'string' ? rel((data as { path: string }).path) : undefined;
-          const kind = /EACCES|EPERM/.test(code + message) ? 'permission-denied' : /changed|size|shrank/i.test(message) ? 'file-changed' : 'unknown-error';
-          if (kind === 'file-changed') changed = true;
-          req.onError({ operation: kind === 'file-changed' ? 'read' : 'unknown', kind, ...(path ? { path } : {}), message: `${code}: ${message}` });
-        },
-      });
+      for (const i of include) {
+        const c = i.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+        await visit(c === '' || c === '.' ? '.' : `./${c}`);
+      }
+      await w.end();
     } catch (err) {
+      await w.abort();
+      if (err instanceof FirstaidError) throw err;
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOSPC') throw new FirstaidError('no-space', `No space left while writing the archive ${req.file}.`, 'Free space there, or archive to another place.');
-      if (e.code === 'ENOENT' || e.code === 'EACCES') {
-        throw new FirstaidError('archive-failed', `node-tar could not read ${e.path ?? 'a file'} (${e.code}).`, 'Check the source path, or use --provider external.');
-      }
-      // A file that grew while read: node-tar fails the entry; the archive is not usable.
-      throw new FirstaidError('archive-failed', `node-tar could not make the archive: ${e.message}`, 'Use --provider external (GNU tar), which tolerates files changing while read.');
+      throw new FirstaidError('archive-failed', `The internal provider could not make the archive: ${e.message}`, 'Use --provider external (GNU tar).');
     }
     if (changed) req.onError({ operation: 'finish', kind: 'some-files-changed', message: 'some files changed while they were read' });
     return { someFilesChanged: changed };
-  }
-}
-
-/**
- * node-tar's create queues every path at once and keeps a stat of each; here they go in a few
- * at a time, as entries are written, and a stat is dropped once its entry has read it.
- */
-async function packPaths(req: CreateRequest, paths: readonly string[], opt: PackOptions): Promise<void> {
-  const { Pack } = await import('tar');
-  const WINDOW = 16;
-  let next = 0;
-  let entries = 0;
-  const statCache = new OneReadMap<string, Stats>();
-  const pack = new Pack({
-    ...opt, statCache,
-    onWriteEntry: (e) => {
-      entries++;
-      opt.onWriteEntry?.(e);
-      queueMicrotask(feed);
-    },
-  });
-  const out = createWriteStream(req.file, { mode: 0o644, highWaterMark: 1 << 20 });
-  const done = new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.on('close', resolve);
-    pack.on('error', reject);
-  });
-  pack.pipe(out);
-  function feed(): void {
-    while (next < paths.length && next - entries < WINDOW) pack.add(paths[next++]!);
-    if (next === paths.length && entries >= 0) {
-      next++;
-      pack.end();
-    }
-  }
-  feed();
-  await done;
-}
-
-/** A Map whose entries are forgotten once read: node-tar's stat cache, read once per entry. */
-type PackOptions = NonNullable<ConstructorParameters<typeof import('tar').Pack>[0]>;
-
-class OneReadMap<K, V> extends Map<K, V> {
-  override get(k: K): V | undefined {
-    const v = super.get(k);
-    if (v !== undefined) super.delete(k);
-    return v;
   }
 }
