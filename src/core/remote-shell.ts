@@ -4,6 +4,7 @@
  * ever arrive as positional arguments ("$1", "$f"). And the one remote sha256 (peers' staging
  * checks and the storage backends' put checks use it).
  */
+import { readdir } from 'node:fs/promises';
 
 /** One word for a POSIX shell (sh, dash, bash, zsh, ksh): single quotes, `'` as `'\''`. */
 export function shQuote(s: string): string {
@@ -39,4 +40,33 @@ export function parseHashRecords(out: string): Map<string, string> {
     hashes.set(m[2]!, m[1]!);
   }
   return hashes;
+}
+
+/**
+ * Shell text for `sh -c TEXT NAME TMP FINAL`, started beside an upload: it waits for one line
+ * on stdin, the sha256 TMP must have; then hashes TMP, prints the hash, and renames TMP to
+ * FINAL only if they match (exit 6 if not). stdin closed without a line (the upload failed):
+ * exit 9, nothing touched.
+ */
+export const COMMIT_IF_HASH_SH = [
+  'IFS= read -r want || exit 9',
+  'h=$(openssl dgst -sha256 -r < "$1" 2>/dev/null || sha256sum < "$1") || exit 5',
+  'h=$(printf "%.64s" "$h")',
+  'printf "%s\\n" "$h"',
+  '[ "$h" = "$want" ] || exit 6',
+  'mv -f -- "$1" "$2" || exit 7',
+].join('\n');
+
+/**
+ * Resolves once an OpenSSH ControlMaster socket exists in `dir` (the first session has logged
+ * in), so a second session rides on that login instead of logging in beside it; or when
+ * `first` has ended (its login failed), or after `maxMs` (a slow login: log in separately).
+ */
+export async function controlSocketUp(dir: string, first: Promise<unknown>, maxMs = 20_000): Promise<void> {
+  let ended = false;
+  void first.finally(() => { ended = true; }).catch(() => undefined);
+  for (let waited = 0; !ended && waited < maxMs; waited += 10) {
+    if ((await readdir(dir).catch(() => [])).length > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

@@ -4,6 +4,7 @@
  * with timeouts, cancellation and line streaming. Nothing else in src/ imports execa.
  */
 import type { ResultPromise } from 'execa';
+import type { Readable } from 'node:stream';
 import { CancelledError, CommandFailedError, ToolMissingError } from './errors.js';
 import { debianPackageFor } from './tool-packages.js';
 import type { SessionLog } from './log.js';
@@ -12,7 +13,8 @@ export interface RunOptions {
   cwd?: string;
   /** Added to the inherited environment (LC_ALL=C is always set so output parses the same). */
   env?: Record<string, string | undefined>;
-  input?: string | Buffer;
+  /** stdin: all of it, or a stream written to while the command runs (ended by the caller). */
+  input?: string | Buffer | Readable;
   /** Kill the command after this many milliseconds (default: 10 minutes). */
   timeoutMs?: number;
   signal?: AbortSignal;

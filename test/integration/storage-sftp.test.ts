@@ -186,8 +186,45 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
     assert.match(String((err as Error).message), /sha256/);
     assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
     // The hash was computed on the server (a shell runs there), not by reading the file back.
-    assert.ok(deps.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-sha256'))), 'remote sha256 through ssh');
+    assert.ok(deps.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-commit'))), 'sha256 on the server through ssh');
+    assert.equal(deps.log.entries.filter((e) => e.kind === 'command' && e.argv[0] === 'sftp').length, 2, 'two sftp sessions: the upload and the removal of its temporary (no read-back)');
     await b.close();
+  });
+
+  describe('a server without a shell (ForceCommand internal-sftp): the upload is read back to be checked', () => {
+    let n: Sshd;
+    before(async () => { n = await startSshd({ extraConfig: ['ForceCommand internal-sftp'] }); });
+    after(async () => { await n?.stop(); });
+    const nurl = (sub: string) => `sftp://${n.user}@127.0.0.1:${n.port}${join(n.dataDir, sub)}`;
+
+    test('a put lands whole, checked by reading it back', async () => {
+      const deps = storageDeps(n);
+      const b = await openBackend(nurl('noshell'), deps);
+      const src = join(local, 'noshell.bin');
+      const sha = randomFile(src, 2 << 20);
+      await b.put(src, 'noshell.bin');
+      assert.deepEqual(readdirSync(join(n.dataDir, 'noshell')), ['noshell.bin']);
+      assert.equal(sha256Of(join(n.dataDir, 'noshell', 'noshell.bin')), sha);
+      const ssh = deps.log.entries.filter((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-')));
+      assert.ok(ssh.length > 0 && ssh.every((e) => e.kind === 'command' && e.exitCode !== 0), 'the server ran no command of ours');
+      // The upload, the read-back, the rename.
+      assert.equal(deps.log.entries.filter((e) => e.kind === 'command' && e.argv[0] === 'sftp').length, 3, 'read back and renamed over sftp');
+      await b.close();
+    });
+
+    test('an upload damaged on its disk is caught by the read-back: corrupt, nothing under the name', async () => {
+      const deps = storageDeps(n, { retry: false, ssh: { identityFile: n.identityFile, knownHostsFiles: [n.knownHostsFile], bwlimitKbit: 16_000 } });
+      const b = await openBackend(nurl('noshell-damaged'), deps);
+      const src = join(local, 'noshell-damaged.bin');
+      randomFile(src, 4 << 20);
+      const remoteDir = join(n.dataDir, 'noshell-damaged');
+      const damager = damageUpload(remoteDir, (x) => x.includes('firstaid-tmp'));
+      const err = await b.put(src, 'd.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
+      assert.ok(damager.damaged(), 'the upload was damaged');
+      assert.ok(kind('corrupt')(err), String(err));
+      assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
+      await b.close();
+    });
   });
 
   test('a put (upload, sha256 on the server, rename) is one ssh login; close() ends the shared connection', async () => {

@@ -4,7 +4,7 @@
  * and hashes the same dir on the peer; what is staged is what arrived and matched the peer's
  * own listing, so staging again into a dir that already holds the files works.
  */
-import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Runner, RunOptions, RunResult } from '../../core/runner.js';
@@ -19,6 +19,7 @@ import { pollArrived } from './progress.js';
 import { followArrivals, type Arrived } from './follow-arrivals.js';
 import { DEFAULT_COLLECT_INDICATOR, DEFAULT_STAGE_INDICATOR, type Ownership, type Peer, type PeerReadiness, type StageOptions, type StageReport } from './types.js';
 import { pathExists } from '../../core/path-exists.js';
+import { controlSocketUp } from '../../core/remote-shell.js';
 
 export interface RemotePeerConfig {
   name: string;
@@ -36,8 +37,6 @@ export interface RemotePeerConfig {
 /** A copy of a large collect dir may take hours; a dead link is caught by ServerAlive*. */
 const COPY_TIMEOUT_MS = 12 * 60 * 60 * 1000;
 const SHORT_TIMEOUT_MS = 2 * 60 * 1000;
-// A login slower than this (a busy peer) and the listing logs in by itself, as before.
-const MASTER_WAIT_MS = 20_000;
 
 export class RemotePeer implements Peer {
   readonly type = 'remote' as const;
@@ -92,21 +91,6 @@ export class RemotePeer implements Peer {
       await this.run([...this.rshCommand, '-O', 'exit', sshDestination(this.name, this.remoteUser)], { readOnly: true, timeoutMs: SHORT_TIMEOUT_MS }).catch(() => undefined);
       this.muxDir = undefined;
       await rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  /**
-   * Resolves when the shared connection's socket exists (the first session has logged in), or
-   * at once when there is none to wait for, or when `first` has ended (its login failed).
-   */
-  private async masterUp(first: Promise<unknown>): Promise<void> {
-    const dir = this.muxDir;
-    if (!dir) return;
-    let ended = false;
-    void first.finally(() => { ended = true; }).catch(() => undefined);
-    for (let waited = 0; !ended && waited < MASTER_WAIT_MS; waited += 10) {
-      if ((await readdir(dir).catch(() => [])).length > 0) return;
-      await new Promise((r) => setTimeout(r, 10));
     }
   }
 
@@ -202,7 +186,7 @@ export class RemotePeer implements Peer {
       arrivals = followArrivals(into, copy);
       let total: number | undefined;
       // Once the copy's login is up, so the listing rides on it instead of logging in beside it.
-      const listingDone = this.masterUp(copy).then(() => this.listOnPeer(signal)).then((l) => {
+      const listingDone = (this.muxDir ? controlSocketUp(this.muxDir, copy) : Promise.resolve()).then(() => this.listOnPeer(signal)).then((l) => {
         total = l.listing?.files.reduce((n, f) => n + f.size, 0);
         return l;
       });

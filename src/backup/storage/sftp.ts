@@ -17,7 +17,8 @@ import type { StorageUrl } from './url.js';
 import type { SshDeps, StorageDeps } from './registry.js';
 import { StorageError, fromErrno } from './errors.js';
 import { checkName, isTempName, tempNameFor } from './names.js';
-import { acceptHostKey, classifySsh, destination, hostKeyError, remoteSha256, sftpQuote as q, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { acceptHostKey, armRemoteCommit, classifySsh, destination, hostKeyError, remoteSha256, sftpQuote as q, sshClientOptions, type SshTarget } from './ssh-common.js';
+import { controlSocketUp } from '../../core/remote-shell.js';
 import { hashFile } from '../objects/hash-file.js';
 import { placeFile } from './local-copy.js';
 
@@ -128,10 +129,15 @@ export class SftpBackend implements Backend {
     // Hashed here while sftp sends it (the two share nothing but the page cache).
     const localSha = opts.sha256 ? Promise.resolve(opts.sha256) : hashFile(localPath);
     localSha.catch(() => undefined);
+    const final = this.remote(name);
+    const shared = await this.shared();
+    const upload = this.batch([...this.mkdirs(), `-rm ${q(final)}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
+      { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+    // Its login rides on the upload's; it waits there for the sha256, then checks and renames.
+    const armed = armRemoteCommit(this.runner, this.target, this.ssh, tmp, final, controlSocketUp(this.muxDir!, upload), shared, opts.signal);
+    let committed = false;
     try {
-      // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
-      const r = await this.batch([...this.mkdirs(), `-rm ${q(this.remote(name))}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
-        { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const r = await upload;
       if (r.exitCode !== 0) {
         const e = await this.errorOf(r, `put ${name}`);
         if ((e.kind === 'other' || e.kind === 'not-found') && /^write remote .*: Failure/m.test(r.stderr)) {
@@ -147,11 +153,17 @@ export class SftpBackend implements Backend {
       if (!got || got.size !== st.size) {
         throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: ${got?.size ?? 'no'} bytes arrived, ${st.size} were sent.`);
       }
-      const [want, there] = await Promise.all([localSha, this.remoteHash(tmp, opts.signal)]);
-      if (there !== want) {
-        throw new StorageError('corrupt', `put ${name} on ${this.displayUrl}: what arrived differs from what was sent (sha256 ${there.slice(0, 12)}... there, ${want.slice(0, 12)}... here); not kept.`);
+      const want = await localSha;
+      committed = true;
+      const c = await armed.commit(want);
+      const mismatch = (there: string) => new StorageError('corrupt', `put ${name} on ${this.displayUrl}: what arrived differs from what was sent (sha256 ${there.slice(0, 12)}... there, ${want.slice(0, 12)}... here); not kept.`);
+      if (c.state === 'mismatch') throw mismatch(c.there);
+      if (c.state === 'unavailable') {
+        // No shell there (or the session dropped): read it back, then rename over sftp.
+        const there = await this.remoteHash(tmp, opts.signal);
+        if (there !== want) throw mismatch(there);
+        await this.batch([`rename ${q(tmp)} ${q(final)}`], `renaming ${basename(tmp)} to ${name}`);
       }
-      await this.batch([`rename ${q(tmp)} ${q(this.remote(name))}`], `renaming ${basename(tmp)} to ${name}`);
       this.pendingTemps.delete(tmp);
       opts.onProgress?.({ bytesDone: st.size, bytesTotal: st.size });
     } catch (err) {
@@ -159,6 +171,7 @@ export class SftpBackend implements Backend {
       if (err instanceof StorageError && ['host-key-unknown', 'host-key-changed', 'auth', 'bad-url'].includes(err.kind)) this.pendingTemps.delete(tmp);
       throw err;
     } finally {
+      if (!committed) await armed.cancel();
       if (this.pendingTemps.has(tmp)) await this.removeTemps();
     }
   }

@@ -11,7 +11,8 @@ import type { Runner } from '../../core/runner.js';
 import { StorageError } from './errors.js';
 import type { SshDeps } from './registry.js';
 import type { StorageErrorKind } from './types.js';
-import { parseHashRecords, remoteCommand, remoteSha256Words } from '../../core/remote-shell.js';
+import { PassThrough } from 'node:stream';
+import { COMMIT_IF_HASH_SH, parseHashRecords, remoteCommand, remoteSha256Words } from '../../core/remote-shell.js';
 
 export interface SshTarget { user?: string; host: string; port?: number }
 
@@ -142,4 +143,46 @@ export async function remoteSha256(runner: Runner, t: SshTarget, deps: SshDeps |
   } catch {
     return null;
   }
+}
+
+/** What the armed commit session did: renamed after a match, found another hash, or could not run. */
+export type RemoteCommit = { state: 'renamed'; sha256: string } | { state: 'mismatch'; there: string } | { state: 'unavailable' };
+
+export interface ArmedCommit {
+  /** Tells the session the sha256 `tmp` must have and waits for its verdict. */
+  commit(sha256: string): Promise<RemoteCommit>;
+  /** The upload failed: the session ends without touching anything. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * A session opened while a put uploads (COMMIT_IF_HASH_SH): once told the sha256, it hashes the
+ * temporary on the server and renames it into place only on a match, so the check and the
+ * rename add no session after the upload. `after` resolves when its login may start (the
+ * shared connection is up). Where it cannot run (no shell there: an sftp-only account; the
+ * connection dropped) the verdict is 'unavailable' and the caller checks another way.
+ */
+export function armRemoteCommit(runner: Runner, t: SshTarget, deps: SshDeps | undefined, tmp: string, final: string, after: Promise<unknown>, extra: readonly string[] = [], signal?: AbortSignal): ArmedCommit {
+  const stdin = new PassThrough();
+  let cancelled = false;
+  const run = after.then(() => cancelled ? null : runner.run('ssh', [
+    ...extra, ...sshClientOptions(deps), ...(t.port ? ['-p', String(t.port)] : []), destination(t), '--',
+    remoteCommand(['sh', '-c', COMMIT_IF_HASH_SH, 'firstaid-commit', tmp, final]),
+  ], { allowFailure: true, input: stdin, timeoutMs: 24 * 3600_000, ...(signal ? { signal } : {}) }));
+  run.catch(() => undefined);
+  return {
+    async commit(sha256) {
+      stdin.end(sha256 + '\n');
+      const r = await run.catch(() => null);
+      const there = /^([0-9a-f]{64})\n/.exec(r?.stdout ?? '')?.[1];
+      if (r?.exitCode === 0 && there === sha256) return { state: 'renamed', sha256 };
+      if (r?.exitCode === 6 && there) return { state: 'mismatch', there };
+      return { state: 'unavailable' };
+    },
+    async cancel() {
+      cancelled = true;
+      stdin.end();
+      await run.catch(() => undefined);
+    },
+  };
 }
