@@ -85,6 +85,9 @@ export function extractArgv(a: ExtractArgs): string[] {
 /** Undoes --quoting-style=c on one quoted string starting at s[i] === '"'; returns value and end. */
 export function unquoteC(s: string, i: number): { value: string; end: number } | null {
   if (s[i] !== '"') return null;
+  // Most names need no unescaping: the text up to the closing quote is the name.
+  const close = s.indexOf('"', i + 1);
+  if (close > i && s.lastIndexOf('\\', close) < i) return { value: s.slice(i + 1, close), end: close + 1 };
   const bytes: number[] = [];
   const esc: Record<string, number> = { n: 10, t: 9, r: 13, f: 12, v: 11, b: 8, a: 7, '\\': 92, '"': 34, '?': 63, "'": 39 };
   let j = i + 1;
