@@ -16,6 +16,21 @@ import { StorageError } from '../../src/backup/storage/errors.js';
 
 const kind = (k: string) => (e: unknown) => e instanceof StorageError && e.kind === k;
 
+/** A slow put of 4 MiB whose temporary is damaged on the server's disk as it arrives: it must fail as corrupt and leave nothing. */
+async function damagedPut(server: Sshd, sub: string) {
+  const deps = storageDeps(server, { retry: false, ssh: { identityFile: server.identityFile, knownHostsFiles: [server.knownHostsFile], bwlimitKbit: 16_000 } });
+  const b = await openBackend(`sftp://${server.user}@127.0.0.1:${server.port}${join(server.dataDir, sub)}`, deps);
+  const src = join(tmpdir(), `fa-damaged-${process.pid}-${sub}.bin`);
+  randomFile(src, 4 << 20);
+  const remoteDir = join(server.dataDir, sub);
+  const damager = damageUpload(remoteDir, (x) => x.includes('firstaid-tmp'));
+  const err = await b.put(src, `${sub}.bin`).then(() => null, (e: unknown) => e).finally(() => { damager.stop(); rmSync(src, { force: true }); });
+  assert.ok(damager.damaged(), 'the upload was damaged');
+  assert.ok(kind('corrupt')(err), String(err));
+  assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
+  return { deps, b, err };
+}
+
 describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', 'ssh-keyscan'] }), () => {
   let s: Sshd;
   let local: string;
@@ -174,17 +189,8 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
   });
 
   test('an upload damaged on the server\'s disk is caught by the sha256 check: corrupt, nothing under the name, no temporary', async () => {
-    const deps = storageDeps(s, { retry: false, ssh: { identityFile: s.identityFile, knownHostsFiles: [s.knownHostsFile], bwlimitKbit: 16_000 } });
-    const b = await openBackend(url('damaged'), deps);
-    const src = join(local, 'damaged.bin');
-    randomFile(src, 4 << 20);
-    const remoteDir = join(s.dataDir, 'damaged');
-    const damager = damageUpload(remoteDir, (n) => n.includes('firstaid-tmp'));
-    const err = await b.put(src, 'damaged.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
-    assert.ok(damager.damaged(), 'the upload was damaged');
-    assert.ok(kind('corrupt')(err), String(err));
+    const { deps, b, err } = await damagedPut(s, 'damaged');
     assert.match(String((err as Error).message), /sha256/);
-    assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
     // The hash was computed on the server (a shell runs there), not by reading the file back.
     assert.ok(deps.log.entries.some((e) => e.kind === 'command' && e.argv[0] === 'ssh' && e.argv.some((a) => a.includes('firstaid-commit'))), 'sha256 on the server through ssh');
     assert.equal(deps.log.entries.filter((e) => e.kind === 'command' && e.argv[0] === 'sftp').length, 2, 'two sftp sessions: the upload and the removal of its temporary (no read-back)');
@@ -213,16 +219,7 @@ describe('sftp backend', needs({ root: true, tools: ['/usr/sbin/sshd', 'sftp', '
     });
 
     test('an upload damaged on its disk is caught by the read-back: corrupt, nothing under the name', async () => {
-      const deps = storageDeps(n, { retry: false, ssh: { identityFile: n.identityFile, knownHostsFiles: [n.knownHostsFile], bwlimitKbit: 16_000 } });
-      const b = await openBackend(nurl('noshell-damaged'), deps);
-      const src = join(local, 'noshell-damaged.bin');
-      randomFile(src, 4 << 20);
-      const remoteDir = join(n.dataDir, 'noshell-damaged');
-      const damager = damageUpload(remoteDir, (x) => x.includes('firstaid-tmp'));
-      const err = await b.put(src, 'd.bin').then(() => null, (e: unknown) => e).finally(() => damager.stop());
-      assert.ok(damager.damaged(), 'the upload was damaged');
-      assert.ok(kind('corrupt')(err), String(err));
-      assert.deepEqual(readdirSync(remoteDir), [], 'nothing under the final name, temporary removed');
+      const { b } = await damagedPut(n, 'noshell-damaged');
       await b.close();
     });
   });

@@ -27,7 +27,7 @@ export async function archiveCreate(ctx: CliContext): Promise<ExitCode> {
   const incremental = ctx.flags.incremental === true;
   if (levelFlag !== undefined && incremental) throw new UsageError('Give --level N or --incremental, not both.');
   const providerName = flagString(ctx, 'provider') ?? 'external';
-  if (providerName !== 'external' && providerName !== 'internal') throw new UsageError(`Unknown provider "${providerName}".`, 'Use --provider external (GNU tar) or internal (node-tar).');
+  if (providerName !== 'external' && providerName !== 'internal') throw new UsageError(`Unknown provider "${providerName}".`, 'Use --provider external (GNU tar) or internal (in-process, no GNU tar).');
 
   const provider = providerFor(providerName, ctx.runner);
   if (!provider.types.includes(type)) throw new UsageError(`The ${providerName} provider cannot make ${type} archives.`, `It makes ${provider.types.join(', ')}; use --provider external for the others.`);
