@@ -127,7 +127,7 @@ try {
     console.log(`${type.padEnd(9)} ${gnu.toFixed(2).padStart(6)} s  ${same.toFixed(2).padStart(6)} s  ${ext.toFixed(2).padStart(8)} s  ${(ext / gnu).toFixed(2).padStart(5)}x  ${`(${(ext / same).toFixed(2)}x)`.padStart(9)}  ${`(${(ext / gnuSynced).toFixed(2)}x of ${gnuSynced.toFixed(2)} s)`.padStart(22)}  ${(size / 1048576).toFixed(1).padStart(11)}`);
   }
   const rssAfterExternal = process.resourceUsage().maxRSS / 1024;
-  console.log('\ninternal (node-tar) against external (GNU tar):');
+  console.log('\ninternal (in-process) against external (GNU tar):');
   for (const type of ['tar', 'tar.gz'] as const) {
     let int = Infinity;
     for (let r = 0; r < ROUNDS; r++) {

@@ -131,6 +131,7 @@ export class SftpBackend implements Backend {
     localSha.catch(() => undefined);
     const final = this.remote(name);
     const shared = await this.shared();
+    // `-rm NAME.firstaid-tmp-*` (the name escaped, the glob not) sweeps what killed runs left.
     const upload = this.batch([...this.mkdirs(), `-rm ${q(final)}.firstaid-tmp-*`, `put -f ${q(localPath)} ${q(tmp)}`, `ls -ln ${q(tmp)}`], `put ${name}`,
       { allowFailure: true, timeoutMs: LONG, ...(opts.signal ? { signal: opts.signal } : {}) });
     // Its login rides on the upload's; it waits there for the sha256, then checks and renames.
