@@ -138,33 +138,31 @@ export class InternalProvider implements ArchiverProvider {
           req.onMember({ path: clean, kind: 'h', size: 0 });
           return;
         }
+        const entry: TarEntry = { name, st, type: 'File' };
+        let missing: number;
+        let changed = false;
         if (pre && !(pre instanceof Error) && pre.data) {
-          const missing = await w.fileData({ name, st, type: 'File' }, pre.data);
-          if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
-          else if (pre.changed) changedWhileRead(clean, 'file changed as we read it');
-          if (st.nlink > 1) links.set(key, name);
-          req.onMember({ path: clean, kind: '-', size: st.size });
-          return;
-        }
-        let fh: FileHandle;
-        try {
-          if (pre instanceof Error) throw pre;
-          fh = await open(abs, 'r');
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new FirstaidError('archive-failed', `Could not read ${clean} (${code}): the archive was not made.`, 'Check the permissions there, or use --provider external (GNU tar).');
-        }
-        try {
-          const entry: TarEntry = { name, st, type: 'File' };
-          const missing = await w.file(entry, fh);
-          if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
-          else {
-            const after = await fh.stat();
-            if (after.size !== st.size || after.mtimeMs !== st.mtimeMs) changedWhileRead(clean, 'file changed as we read it');
+          missing = await w.fileData(entry, pre.data);
+          changed = pre.changed === true;
+        } else {
+          let fh: FileHandle;
+          try {
+            if (pre instanceof Error) throw pre;
+            fh = await open(abs, 'r');
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            throw new FirstaidError('archive-failed', `Could not read ${clean} (${code}): the archive was not made.`, 'Check the permissions there, or use --provider external (GNU tar).');
           }
-        } finally {
-          await fh.close();
+          try {
+            missing = await w.file(entry, fh);
+            const after = await fh.stat();
+            changed = after.size !== st.size || after.mtimeMs !== st.mtimeMs;
+          } finally {
+            await fh.close();
+          }
         }
+        if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
+        else if (changed) changedWhileRead(clean, 'file changed as we read it');
         if (st.nlink > 1) links.set(key, name);
         req.onMember({ path: clean, kind: '-', size: st.size });
       } else {
