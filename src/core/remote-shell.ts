@@ -17,12 +17,14 @@ export function remoteCommand(words: readonly string[]): string {
 }
 
 /**
- * Shell text for `sh -c TEXT NAME FILE...`: prints `<sha256>  <file>\0` for each file, exit 5
- * when one cannot be hashed. `openssl dgst` when the host has it (SHA extensions: about 4x less
- * CPU than coreutils' sha256sum, measured), else sha256sum. The file is a redirect, never an
- * option: a name starting with `-` stays a name.
+ * The sha256 of the file named by shell variable `v` (its 64 hex digits first): `openssl dgst`
+ * when the host has it (SHA extensions: about 4x less CPU than coreutils' sha256sum, measured),
+ * else sha256sum. The file is a redirect, never an option: a name starting with `-` stays a name.
  */
-export const HASH_FILES_SH = 'for f; do h=$(openssl dgst -sha256 -r < "$f" 2>/dev/null || sha256sum < "$f") || exit 5; printf "%.64s  %s\\0" "$h" "$f"; done';
+const sha256Of = (v: string) => `openssl dgst -sha256 -r < "${v}" 2>/dev/null || sha256sum < "${v}"`;
+
+/** Shell text for `sh -c TEXT NAME FILE...`: prints `<sha256>  <file>\0` for each file, exit 5 when one cannot be hashed. */
+export const HASH_FILES_SH = `for f; do h=$(${sha256Of('$f')}) || exit 5; printf "%.64s  %s\\0" "$h" "$f"; done`;
 
 /** The words of a remote command hashing `paths` (for remoteCommand). */
 export function remoteSha256Words(paths: readonly string[]): string[] {
@@ -50,7 +52,7 @@ export function parseHashRecords(out: string): Map<string, string> {
  */
 export const COMMIT_IF_HASH_SH = [
   'IFS= read -r want || exit 9',
-  'h=$(openssl dgst -sha256 -r < "$1" 2>/dev/null || sha256sum < "$1") || exit 5',
+  `h=$(${sha256Of('$1')}) || exit 5`,
   'h=$(printf "%.64s" "$h")',
   'printf "%s\\n" "$h"',
   '[ "$h" = "$want" ] || exit 6',

@@ -140,10 +140,10 @@ export class InternalProvider implements ArchiverProvider {
         }
         const entry: TarEntry = { name, st, type: 'File' };
         let missing: number;
-        let changed = false;
+        let moved = false; // size or mtime changed while it was read
         if (pre && !(pre instanceof Error) && pre.data) {
           missing = await w.fileData(entry, pre.data);
-          changed = pre.changed === true;
+          moved = pre.changed === true;
         } else {
           let fh: FileHandle;
           try {
@@ -156,13 +156,13 @@ export class InternalProvider implements ArchiverProvider {
           try {
             missing = await w.file(entry, fh);
             const after = await fh.stat();
-            changed = after.size !== st.size || after.mtimeMs !== st.mtimeMs;
+            moved = after.size !== st.size || after.mtimeMs !== st.mtimeMs;
           } finally {
             await fh.close();
           }
         }
         if (missing > 0) changedWhileRead(clean, `file shrank by ${missing} bytes while read; padded with zeros`);
-        else if (changed) changedWhileRead(clean, 'file changed as we read it');
+        else if (moved) changedWhileRead(clean, 'file changed as we read it');
         if (st.nlink > 1) links.set(key, name);
         req.onMember({ path: clean, kind: '-', size: st.size });
       } else {

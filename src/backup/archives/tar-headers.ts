@@ -91,7 +91,11 @@ export function tarHeaderParser(onMember: (m: ArchiveMember) => void): TarHeader
     skip = padded;
   };
 
-  const onMeta = (m: { type: string; size: number; chunks: Buffer[] }): void => {
+  /** A pax or long-name entry read whole: its records apply to the next member. */
+  const finishMeta = (): void => {
+    if (skip > 0 || !meta) return;
+    const m = meta;
+    meta = null;
     const body = Buffer.concat(m.chunks).subarray(0, m.size);
     if (m.type === 'x') for (const [k, v] of parsePaxRecords(body)) pax.set(k, v);
     else if (m.type === 'L') longName = field(body, 0, body.length);
@@ -115,11 +119,7 @@ export function tarHeaderParser(onMember: (m: ArchiveMember) => void): TarHeader
           }
           skip -= n;
           i += n;
-          if (skip === 0 && meta) {
-            const m = meta;
-            meta = null;
-            onMeta(m);
-          }
+          finishMeta();
           continue;
         }
         const n = Math.min(BLOCK - have, b.length - i);
@@ -129,11 +129,7 @@ export function tarHeaderParser(onMember: (m: ArchiveMember) => void): TarHeader
         if (have === BLOCK) {
           have = 0;
           onHeader(header);
-          if (skip === 0 && meta) {
-            const m = meta;
-            meta = null;
-            onMeta(m);
-          }
+          finishMeta(); // one with no records
         }
       }
     },
