@@ -12,6 +12,7 @@ import { StorageError } from './errors.js';
 import type { SshDeps } from './registry.js';
 import type { StorageErrorKind } from './types.js';
 import { PassThrough } from 'node:stream';
+import { BULK_CIPHER_OPTIONS } from '../../core/ssh-ciphers.js';
 import { COMMIT_IF_HASH_SH, parseHashRecords, remoteCommand, remoteSha256Words } from '../../core/remote-shell.js';
 
 export interface SshTarget { user?: string; host: string; port?: number }
@@ -37,7 +38,9 @@ export function sshClientOptions(deps: SshDeps | undefined): string[] {
     // A dead link fails within ~30 s instead of hanging (field notes: dropped connection).
     '-o', 'ServerAliveInterval=10',
     '-o', 'ServerAliveCountMax=3',
+    // After the caller's options: OpenSSH takes the first value given, so theirs wins.
     ...(deps?.options ?? []),
+    ...BULK_CIPHER_OPTIONS,
   ];
 }
 
