@@ -7,11 +7,12 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { createWriteStream, type Stats } from 'node:fs';
-import { createGzip, type Gzip } from 'node:zlib';
+import { constants as zconst, createGzip, type Gzip } from 'node:zlib';
 import { Header, Pax } from 'tar';
 
 const SIZE = 1 << 20;
 const BLOCK = 512;
+const OUT_SIZE = 256 * 1024;
 
 /** Where full buffers go; resolves when the buffer may be reused. */
 type Out = { write(b: Buffer): Promise<void>; end(): Promise<void> };
@@ -26,7 +27,61 @@ async function plainOut(file: string): Promise<Out> {
   };
 }
 
-function gzipOut(file: string, level: number | undefined): Out {
+/** The parts of Node's zlib object that compress into a buffer of ours (Node 20's own processChunkSync uses them). */
+interface ZlibHandle {
+  _handle?: { writeSync?: (flush: number, inp: Buffer, inOff: number, inLen: number, out: Buffer, outOff: number, outLen: number) => void };
+  _writeState?: Uint32Array;
+}
+
+/**
+ * gzip into one reused output buffer. Node's zlib streams hand out every compressed chunk in a
+ * fresh buffer, and V8 frees dead ones only after ~64 MB of them: the internal tar.gz peaked at
+ * 128-133 MB against 96 MB for plain tar (measured). This drives the stream's own handle the way
+ * Node's processChunkSync does; when a Node lacks those internals, the stream itself is used.
+ */
+async function gzipOut(file: string, level: number | undefined): Promise<Out> {
+  const gz = createGzip(level !== undefined ? { level } : {});
+  const z = gz as unknown as ZlibHandle;
+  const writeSync = z._handle?.writeSync?.bind(z._handle);
+  const state = z._writeState;
+  if (!writeSync || !(state instanceof Uint32Array) || state.length < 2) {
+    gz.close();
+    return gzipStreamOut(file, level);
+  }
+  // zlib reports a failure as the stream's 'error' during writeSync (as for Node's own sync calls).
+  let failed: Error | undefined;
+  gz.on('error', (e) => { failed ??= e; });
+  const fh = await open(file, 'w', 0o644);
+  const out = Buffer.allocUnsafe(OUT_SIZE);
+  const deflate = async (b: Buffer, flush: number) => {
+    let inOff = 0;
+    let inLen = b.length;
+    for (;;) {
+      writeSync(flush, b, inOff, inLen, out, 0, OUT_SIZE);
+      if (failed) throw failed;
+      const [availOut, availIn] = [state[0]!, state[1]!];
+      const have = OUT_SIZE - availOut;
+      for (let o = 0; o < have;) o += (await fh.write(out, o, have - o)).bytesWritten;
+      inOff += inLen - availIn;
+      inLen = availIn;
+      // Room left in the output: zlib has taken all the input (and, for Z_FINISH, ended the stream).
+      if (availOut !== 0) return;
+    }
+  };
+  return {
+    write: (b) => deflate(b, zconst.Z_NO_FLUSH),
+    async end() {
+      try {
+        await deflate(Buffer.alloc(0), zconst.Z_FINISH);
+      } finally {
+        gz.close();
+        await fh.close();
+      }
+    },
+  };
+}
+
+function gzipStreamOut(file: string, level: number | undefined): Out {
   const gz: Gzip = createGzip({ ...(level !== undefined ? { level } : {}), chunkSize: 256 * 1024 });
   const ws = createWriteStream(file, { mode: 0o644 });
   let failed: Error | undefined;
@@ -62,13 +117,14 @@ export interface TarEntry {
 export class TarWriter {
   private buf = Buffer.allocUnsafe(SIZE);
   private spare = Buffer.allocUnsafe(SIZE);
+  private readonly block = Buffer.alloc(BLOCK);
   private len = 0;
   private pending: Promise<void> = Promise.resolve();
 
   private constructor(private readonly out: Out) {}
 
   static async create(file: string, gzip: { level?: number } | null): Promise<TarWriter> {
-    return new TarWriter(gzip ? gzipOut(file, gzip.level) : await plainOut(file));
+    return new TarWriter(gzip ? await gzipOut(file, gzip.level) : await plainOut(file));
   }
 
   /** Hands the full part of the buffer to the output and goes on in the other one. */
@@ -109,14 +165,16 @@ export class TarWriter {
       atime: st.atime, ctime: st.ctime,
     };
     const h = new Header(data);
-    if (h.encode()) {
+    // Encoded into one zeroed scratch block (encode() alone allocates 512 bytes an entry).
+    this.block.fill(0);
+    if (h.encode(this.block, 0)) {
       await this.put(new Pax({
         atime: st.atime, ctime: st.ctime, gid: st.gid, mtime: st.mtime, path: e.name,
         ...(e.linkpath !== undefined ? { linkpath: e.linkpath } : {}), size, uid: st.uid, uname: '',
         dev: st.dev, ino: st.ino, nlink: st.nlink,
       }).encode());
     }
-    await this.put(h.block!);
+    await this.put(this.block);
   }
 
   /**
