@@ -68,12 +68,17 @@ async function gzipOut(file: string, level: number | undefined): Promise<Out> {
       if (availOut !== 0) return;
     }
   };
+  // Once closed, the handle must never be written again: Node asserts and the process aborts
+  // (measured). abort() after a failed end() calls end() a second time.
+  let closed = false;
   return {
-    write: (b) => deflate(b, zconst.Z_NO_FLUSH),
+    write: (b) => (closed ? Promise.reject(new Error('the gzip output is closed')) : deflate(b, zconst.Z_NO_FLUSH)),
     async end() {
+      if (closed) return;
       try {
         await deflate(Buffer.alloc(0), zconst.Z_FINISH);
       } finally {
+        closed = true;
         gz.close();
         await fh.close();
       }
